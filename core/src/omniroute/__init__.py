@@ -1,0 +1,60 @@
+"""OmniRoute: a local-first AI gateway extended by plugins.
+
+This module is the public API plugins depend on; everything else is internal.
+"""
+
+from .errors import (
+    AuthenticationError,
+    GatewayError,
+    InvalidRequest,
+    ModelNotFound,
+    NoCredentials,
+    PluginLoadError,
+    StartupError,
+    UpstreamError,
+)
+from .hookspecs import hookimpl
+from .interfaces import (
+    AuthStrategy,
+    Executor,
+    RoutingStrategy,
+    StreamTranslator,
+    Surface,
+    Translator,
+    WireFormat,
+)
+from .settings import Settings
+from .types import Body, Candidate, Connection, ModelInfo, ProviderManifest, UpstreamRequest, Usage
+
+__version__ = "0.1.0"
+PLUGIN_API_VERSION = "1"
+"""Bumped when a hookspec or protocol changes incompatibly; plugins pin ``omniroute`` ranges."""
+
+__all__ = [
+    "PLUGIN_API_VERSION",
+    "AuthStrategy",
+    "AuthenticationError",
+    "Body",
+    "Candidate",
+    "Connection",
+    "Executor",
+    "GatewayError",
+    "InvalidRequest",
+    "ModelInfo",
+    "ModelNotFound",
+    "NoCredentials",
+    "PluginLoadError",
+    "ProviderManifest",
+    "RoutingStrategy",
+    "Settings",
+    "StartupError",
+    "StreamTranslator",
+    "Surface",
+    "Translator",
+    "UpstreamError",
+    "UpstreamRequest",
+    "Usage",
+    "WireFormat",
+    "__version__",
+    "hookimpl",
+]

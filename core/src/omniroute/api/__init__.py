@@ -1,0 +1,1 @@
+"""HTTP routers: ``v1`` client surfaces and ``admin`` management API."""

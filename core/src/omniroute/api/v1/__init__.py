@@ -1,0 +1,1 @@
+"""The client surfaces: one generic handler per surface a wire format declares."""

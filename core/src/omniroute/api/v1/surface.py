@@ -1,0 +1,162 @@
+"""The generic handler core mounts for every surface a wire format declares.
+
+It reads the body once, asks the format for model, stream flag and key, admits the caller,
+runs the pipeline and answers in the client's format. Every request, whatever happens,
+ends in exactly one usage record; no exception text beyond the error message reaches the
+client.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from ...engine.answer import JsonAnswer
+from ...errors import GatewayError, InvalidJSON, InvalidRequest
+from ...interfaces import Surface, WireFormat
+from ...security.admission import admit
+from ...types import Call, UsageRecord
+from ..body import read_body
+
+if TYPE_CHECKING:
+    from ...gateway import Gateway
+
+log = logging.getLogger("omniroute.api")
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def error_response(fmt: WireFormat, error: GatewayError, request_id: str) -> Response:
+    """``error`` as a JSON response in the shape ``fmt``'s SDKs parse."""
+    headers = {**error.headers, "X-OmniRoute-Request-Id": request_id}
+    return Response(
+        orjson.dumps(fmt.error_body(error)),
+        status_code=error.status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+class SurfaceHandler:
+    """ASGI endpoint for one surface of one wire format."""
+
+    def __init__(self, gateway: Gateway, fmt: WireFormat, surface: Surface) -> None:
+        self._gateway = gateway
+        self._fmt = fmt
+        self._surface = surface
+
+    async def __call__(self, request: Request) -> Response:
+        started = time.perf_counter()
+        request_id = os.urandom(12).hex()
+        call = Call(request_id, self._fmt.name, {}, {}, "", False, started=started)
+        try:
+            call = await self._read_call(request, request_id, started)
+            answer = await self._gateway.pipeline.run(
+                call, request.path_params.get("provider") if self._surface.provider_scoped else None
+            )
+        except GatewayError as exc:
+            call.status, call.error = exc.status, exc.message
+            self._record(call)
+            return error_response(self._fmt, exc, request_id)
+        except Exception:
+            log.exception("request %s failed unexpectedly", request_id)
+            error = GatewayError("internal gateway error; see the server log", status=500)
+            call.status, call.error = 500, "internal error"
+            self._record(call)
+            return error_response(self._fmt, error, request_id)
+        answer.headers["X-OmniRoute-Request-Id"] = request_id
+        if isinstance(answer, JsonAnswer):
+            self._record(call)
+            return Response(
+                answer.body,
+                status_code=answer.status,
+                media_type="application/json",
+                headers=answer.headers,
+            )
+        return StreamingResponse(
+            self._finish_stream(call, answer.frames),
+            status_code=answer.status,
+            media_type="text/event-stream",
+            headers={**SSE_HEADERS, **answer.headers},
+        )
+
+    async def _read_call(self, request: Request, request_id: str, started: float) -> Call:
+        raw = await read_body(request, self._gateway.settings.max_body_bytes)
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidJSON(f"request body is not valid JSON: {exc}") from exc
+        if not isinstance(body, dict):
+            raise InvalidJSON("request body must be a JSON object")
+        fmt = self._fmt
+        query = request.query_params
+        key = fmt.read_api_key(request.headers, query)
+        gateway = self._gateway
+        info = admit(
+            key,
+            gateway.pipeline.snapshot,
+            gateway.api_key_secret,
+            gateway.settings.require_api_key,
+        )
+        model = fmt.read_model(body, request.path_params)
+        stream = fmt.read_stream(body, query, request.url.path)
+        call = Call(
+            request_id,
+            fmt.name,
+            body,
+            dict(request.headers),
+            model or "",
+            stream,
+            api_key_id=info.id if info else None,
+            session_id=request.headers.get("x-session-id"),
+            started=started,
+            include_usage=stream and fmt.wants_stream_usage(body),
+        )
+        if model is None:
+            raise InvalidRequest("missing 'model': name a model, alias or combo")
+        problem = fmt.validate(body)
+        if problem:
+            raise InvalidRequest(problem)
+        return call
+
+    async def _finish_stream(
+        self, call: Call, frames: AsyncIterator[bytes]
+    ) -> AsyncIterator[bytes]:
+        try:
+            async for frame in frames:
+                yield frame
+        finally:
+            self._record(call)
+
+    def _record(self, call: Call) -> None:
+        usage = call.usage
+        self._gateway.usage.submit(
+            UsageRecord(
+                request_id=call.request_id,
+                timestamp=time.time(),
+                client_format=call.client_format,
+                requested_model=call.model,
+                provider=call.provider,
+                model=call.upstream_model,
+                connection_id=call.connection_id,
+                api_key_id=call.api_key_id,
+                status=call.status or 200,
+                latency_ms=(time.perf_counter() - call.started) * 1000,
+                prompt_tokens=usage.prompt_tokens if usage else 0,
+                completion_tokens=usage.completion_tokens if usage else 0,
+                cache_read_tokens=usage.cache_read_tokens if usage else 0,
+                cache_write_tokens=usage.cache_write_tokens if usage else 0,
+                reasoning_tokens=usage.reasoning_tokens if usage else 0,
+                estimated=usage.estimated if usage else False,
+                stream=call.stream,
+                fallback_attempts=call.fallback_attempts,
+                error=call.error,
+            )
+        )

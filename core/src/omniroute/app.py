@@ -1,0 +1,72 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+import orjson
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .api.admin.router import router as admin_router
+from .api.v1.models import ModelsHandler
+from .api.v1.surface import SurfaceHandler
+from .gateway import Gateway
+from .settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None, *, extra_plugins: Iterable[tuple[str, object]] = ()
+) -> FastAPI:
+    """Build the gateway app. Plugin problems raise here (``StartupError``,
+    ``PluginLoadError``), before anything binds a port."""
+    settings = settings or Settings()
+    gateway = Gateway(settings, extra_plugins)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await gateway.open(app)
+        try:
+            yield
+        finally:
+            await gateway.close(app)
+
+    app = FastAPI(
+        title="OmniRoute",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.gateway = gateway
+    for fmt in gateway.registry.formats.values():
+        for surface in fmt.surfaces:
+            app.router.add_route(
+                surface.path,
+                SurfaceHandler(gateway, fmt, surface),
+                methods=list(surface.methods),
+                include_in_schema=False,
+            )
+    app.router.add_route("/v1/models", ModelsHandler(gateway), methods=["GET"])
+    app.include_router(admin_router)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        # Unknown paths and methods answer in OpenAI's shape, which every SDK can parse.
+        body = {
+            "error": {
+                "message": f"{exc.detail}: {request.method} {request.url.path}",
+                "type": "invalid_request_error",
+                "code": str(exc.status_code),
+                "param": None,
+            }
+        }
+        return Response(
+            orjson.dumps(body), status_code=exc.status_code, media_type="application/json"
+        )
+
+    return app

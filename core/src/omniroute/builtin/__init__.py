@@ -1,0 +1,1 @@
+"""The default plugins, registered through the same hooks as any third-party plugin."""

@@ -1,0 +1,56 @@
+"""Hook implementations of the builtin plugin (entry point ``builtin``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from omniroute import hookimpl
+
+if TYPE_CHECKING:
+    from omniroute import (
+        AuthStrategy,
+        Executor,
+        ProviderManifest,
+        RoutingStrategy,
+        Settings,
+        WireFormat,
+    )
+
+
+@hookimpl
+def register_formats(register: Callable[[WireFormat], None]) -> None:
+    from .openai_format import OpenAIFormat
+
+    register(OpenAIFormat())
+
+
+@hookimpl
+def register_executors(register: Callable[[Executor], None]) -> None:
+    from .openai_executor import OpenAIChatExecutor
+
+    register(OpenAIChatExecutor())
+
+
+@hookimpl
+def register_auth_strategies(register: Callable[[AuthStrategy], None]) -> None:
+    from .auth import BearerAuth, HeaderKeyAuth, NoAuth
+
+    register(BearerAuth())
+    register(HeaderKeyAuth())
+    register(NoAuth())
+
+
+@hookimpl
+def register_routing_strategies(register: Callable[[RoutingStrategy], None]) -> None:
+    from .routing import FillFirst
+
+    register(FillFirst())
+
+
+@hookimpl
+def register_providers(register: Callable[[ProviderManifest], None], settings: Settings) -> None:
+    from .providers import load_manifests
+
+    for manifest in load_manifests():
+        register(manifest)

@@ -1,0 +1,47 @@
+"""The ``openai-chat`` executor: ``POST {base}/chat/completions``."""
+
+from __future__ import annotations
+
+import orjson
+
+from omniroute import Body, Candidate, UpstreamRequest, Usage
+
+from .openai_format import usage_from_openai
+
+_JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+_SSE_HEADERS = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+
+
+class OpenAIChatExecutor:
+    """Any OpenAI-compatible Chat Completions endpoint.
+
+    Streams always ask for ``stream_options.include_usage`` so the gateway can record real
+    token counts; the engine hides the extra usage chunk from clients that did not ask.
+    """
+
+    name = "openai-chat"
+
+    def build_request(
+        self, candidate: Candidate, body: Body, stream: bool, timeout: float
+    ) -> UpstreamRequest:
+        if stream:
+            options = body.get("stream_options")
+            if not (isinstance(options, dict) and options.get("include_usage") is True):
+                options = dict(options) if isinstance(options, dict) else {}
+                options["include_usage"] = True
+                body = {**body, "stream_options": options}
+        return UpstreamRequest(
+            method="POST",
+            url=f"{candidate.base_url}/chat/completions",
+            headers=dict(_SSE_HEADERS if stream else _JSON_HEADERS),
+            body=orjson.dumps(body),
+            stream=stream,
+            timeout=timeout,
+        )
+
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        return usage_from_openai(data.get("usage"))
+
+    def is_usage_only(self, data: Body) -> bool:
+        """A trailing chunk that carries usage and no choices."""
+        return not data.get("choices") and data.get("usage") is not None

@@ -1,0 +1,86 @@
+"""The ``openai`` wire format (Chat Completions): the hub every translator goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from omniroute import Body, GatewayError, Surface, Usage
+
+
+def bearer_or_header_key(headers: Mapping[str, str]) -> str | None:
+    """The key from ``Authorization: Bearer …``, else from ``x-api-key``."""
+    auth = headers.get("authorization")
+    if auth and auth[:7].lower() == "bearer ":
+        return auth[7:].strip() or None
+    return headers.get("x-api-key") or None
+
+
+def usage_from_openai(usage: Any) -> Usage | None:
+    """``Usage`` from an OpenAI ``usage`` object (cached and reasoning details included)."""
+    if not isinstance(usage, dict):
+        return None
+    prompt_details = usage.get("prompt_tokens_details") or {}
+    completion_details = usage.get("completion_tokens_details") or {}
+    return Usage(
+        prompt_tokens=int(usage.get("prompt_tokens") or 0),
+        completion_tokens=int(usage.get("completion_tokens") or 0),
+        cache_read_tokens=int(prompt_details.get("cached_tokens") or 0),
+        reasoning_tokens=int(completion_details.get("reasoning_tokens") or 0),
+    )
+
+
+class OpenAIFormat:
+    """Chat Completions requests, responses and ``chat.completion.chunk`` streams."""
+
+    name = "openai"
+    surfaces = (
+        Surface("/v1/chat/completions"),
+        Surface("/v1/providers/{provider}/chat/completions", provider_scoped=True),
+    )
+
+    def detect(self, body: Body) -> bool:
+        return isinstance(body.get("messages"), list)
+
+    def read_model(self, body: Body, path_params: Mapping[str, str]) -> str | None:
+        model = body.get("model")
+        return model if isinstance(model, str) and model else None
+
+    def read_stream(self, body: Body, query: Mapping[str, str], path: str) -> bool:
+        return body.get("stream") is True
+
+    def wants_stream_usage(self, body: Body) -> bool:
+        options = body.get("stream_options")
+        return isinstance(options, dict) and options.get("include_usage") is True
+
+    def read_api_key(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
+        return bearer_or_header_key(headers)
+
+    def set_model(self, body: Body, model: str) -> Body:
+        if body.get("model") == model:
+            return body
+        return {**body, "model": model}
+
+    def validate(self, body: Body) -> str | None:
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            return "'messages' must be a non-empty array"
+        return None
+
+    def error_body(self, error: GatewayError) -> Body:
+        return {
+            "error": {
+                "message": error.message,
+                "type": error.type,
+                "code": error.code,
+                "param": None,
+            }
+        }
+
+    def stream_error_event(self, error: GatewayError) -> bytes:
+        return b"data: " + orjson.dumps(self.error_body(error)) + b"\n\n"
+
+    def read_usage(self, body: Body) -> Usage | None:
+        return usage_from_openai(body.get("usage"))

@@ -1,0 +1,210 @@
+"""The request pipeline: resolve → pick an account → translate → send → answer.
+
+It knows no provider: everything provider-specific comes from registered objects. Failures
+are classified in ``resilience.classification``; this loop only follows the decision
+(next account, next target, or stop). A stream falls back only until its first event.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import orjson
+
+from ..errors import GatewayError, NoCredentials, RoutingError, UpstreamError
+from ..interfaces import Translator
+from ..registry import Registry
+from ..resilience.classification import TRANSPORT_FAILURE, Action, Failure, classify
+from ..settings import Settings
+from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target
+from ..upstream import UpstreamClient, UpstreamResponse
+from .answer import JsonAnswer, StreamAnswer
+from .relay import StreamStart, relay
+from .resolver import Resolver
+from .upstream_errors import upstream_error
+
+log = logging.getLogger("omniroute.engine")
+
+DEFAULT_ACCOUNT_STRATEGY = "fill-first"
+
+
+class Pipeline:
+    """Runs one client call against the current registry and configuration snapshot."""
+
+    def __init__(self, settings: Settings, registry: Registry, upstream: UpstreamClient) -> None:
+        self._settings = settings
+        self._registry = registry
+        self._upstream = upstream
+        self.snapshot = ConfigSnapshot()
+        self.resolver = Resolver(registry, self.snapshot)
+
+    def use_snapshot(self, snapshot: ConfigSnapshot) -> None:
+        """Swap in a new configuration; calls already running keep the old one."""
+        self.snapshot = snapshot
+        self.resolver = Resolver(self._registry, snapshot)
+
+    async def run(self, call: Call, provider_scope: str | None = None) -> JsonAnswer | StreamAnswer:
+        targets = self.resolver.resolve(call.model, provider_scope)
+        last_error: GatewayError | None = None
+        for target in targets:
+            try:
+                answer = await self._try_target(call, target)
+            except _NextTarget as skip:
+                last_error = skip.error
+                continue
+            if call.fallback_attempts:
+                answer.headers["X-OmniRoute-Fallback-Attempts"] = str(call.fallback_attempts)
+            return answer
+        assert last_error is not None
+        raise last_error
+
+    def connections_for(self, target: Target) -> tuple[Connection, ...]:
+        connections = self.snapshot.connections.get(target.provider.id, ())
+        if target.connection_ids:
+            connections = tuple(c for c in connections if c.id in target.connection_ids)
+        elif target.provider.custom_node:
+            connections = ()  # a custom node is addressed through its own prefix only
+        if not connections and target.provider.auth_kind == "none":
+            # Keyless local providers work without any configured connection.
+            connections = (
+                Connection(f"{target.provider.id}:default", target.provider.id, "default"),
+            )
+        return connections
+
+    async def _try_target(self, call: Call, target: Target) -> JsonAnswer | StreamAnswer:
+        provider = target.provider
+        connections = self.connections_for(target)
+        if not connections:
+            raise _NextTarget(
+                NoCredentials(
+                    f"no enabled connection for provider {provider.id!r}; add one with "
+                    f"'omniroute providers add {provider.id}' or in the config file"
+                )
+            )
+        try:
+            chain = self._registry.translation_chain(call.client_format, target.format)
+        except LookupError as exc:
+            raise _NextTarget(RoutingError(f"cannot reach {provider.id!r}: {exc}")) from exc
+        body = self._translate_request(call, target, chain)
+        strategy = self._registry.routing_strategies[DEFAULT_ACCOUNT_STRATEGY]
+        executor = self._registry.executors[provider.executor]
+        auth = self._registry.auth_strategies[provider.auth]
+        last_error: GatewayError | None = None
+        for connection in await strategy.order(connections, provider.id):
+            candidate = Candidate(target, connection)
+            call.provider, call.upstream_model = provider.id, target.model
+            call.connection_id = connection.id
+            request = executor.build_request(
+                candidate, body, call.stream, self._settings.upstream_timeout
+            )
+            try:
+                await auth.apply(request, candidate)
+                response = await self._upstream.send(request)
+            except NoCredentials as exc:
+                last_error = exc
+                continue
+            except UpstreamError as exc:
+                last_error = self._note_failure(call, candidate, exc, TRANSPORT_FAILURE)
+                continue
+            if response.status >= 400:
+                raw = await response.read()
+                failure = classify(
+                    response.status, response.headers, raw[:4000].decode(errors="replace")
+                )
+                error = upstream_error(provider.id, response.status, response.headers, raw, failure)
+                last_error = self._note_failure(call, candidate, error, failure)
+                if failure.action is Action.STOP:
+                    raise error
+                if failure.action is Action.NEXT_TARGET:
+                    raise _NextTarget(error)
+                continue
+            try:
+                if call.stream:
+                    return await self._stream_answer(call, target, chain, response)
+                return await self._json_answer(call, target, chain, await response.read())
+            except UpstreamError as exc:
+                last_error = self._note_failure(call, candidate, exc, TRANSPORT_FAILURE)
+                continue
+        assert last_error is not None
+        raise _NextTarget(last_error)
+
+    def _note_failure(
+        self, call: Call, candidate: Candidate, error: GatewayError, failure: Failure
+    ) -> GatewayError:
+        call.fallback_attempts += 1
+        log.warning(
+            "attempt on %s/%s via connection %r failed (%s, %s): %s",
+            candidate.target.provider.id,
+            candidate.target.model,
+            candidate.connection.name,
+            failure.kind.value,
+            failure.action.value,
+            error.message,
+        )
+        return error
+
+    def _translate_request(self, call: Call, target: Target, chain: list[Translator]) -> Body:
+        if not chain:
+            return self._registry.formats[call.client_format].set_model(call.body, target.model)
+        body = call.body
+        for translator in chain:
+            body = translator.request(body, target.model)
+        return body
+
+    async def _json_answer(
+        self, call: Call, target: Target, chain: list[Translator], raw: bytes
+    ) -> JsonAnswer:
+        provider = target.provider.id
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise UpstreamError(
+                f"{provider}: answer is not JSON: {raw[:200]!r}",
+                status=502,
+                code="upstream_bad_response",
+                provider=provider,
+            ) from exc
+        if not isinstance(body, dict):
+            raise UpstreamError(
+                f"{provider}: answer is not a JSON object",
+                status=502,
+                code="upstream_bad_response",
+                provider=provider,
+            )
+        call.usage = self._registry.formats[target.format].read_usage(body)
+        for translator in reversed(chain):
+            body = translator.response(body, target.model)
+        call.status = 200
+        out = raw if not chain else orjson.dumps(body)
+        return JsonAnswer(out, headers=self._answer_headers(call))
+
+    async def _stream_answer(
+        self, call: Call, target: Target, chain: list[Translator], response: UpstreamResponse
+    ) -> StreamAnswer:
+        start = StreamStart(response)
+        try:
+            await start.first_event(target.provider.id)
+        except UpstreamError:
+            await start.response.close()
+            raise
+        executor = self._registry.executors[target.provider.executor]
+        translators = [t.stream(target.model) for t in reversed(chain)]
+        frames = relay(
+            call, start, executor, self._registry.formats[call.client_format], translators
+        )
+        return StreamAnswer(frames, headers=self._answer_headers(call))
+
+    def _answer_headers(self, call: Call) -> dict[str, str]:
+        return {
+            "X-OmniRoute-Provider": call.provider or "",
+            "X-OmniRoute-Model": call.upstream_model or "",
+            "X-OmniRoute-Latency-Ms": str(round((time.perf_counter() - call.started) * 1000)),
+        }
+
+
+class _NextTarget(Exception):
+    """This target cannot serve the call; carries the error to report if none can."""
+
+    def __init__(self, error: GatewayError) -> None:
+        self.error = error

@@ -1,0 +1,125 @@
+"""Relaying an upstream SSE stream to the client, event by event.
+
+The relay parses each upstream event once, takes usage from it, and either forwards the raw
+frame (same format on both sides) or feeds it through the stream translators. It never
+buffers more than one event. A failure after the first byte reached the client cannot fall
+back any more, so it ends the stream with an error event in the client's format.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import orjson
+
+from ..errors import GatewayError, UpstreamProtocolError
+from ..interfaces import Executor, StreamTranslator, WireFormat
+from ..sse import DONE, SSEDecoder, SSEEvent
+from ..types import Call
+from ..upstream import UpstreamResponse
+
+log = logging.getLogger("omniroute.relay")
+
+
+class StreamStart:
+    """An upstream stream read up to its first event, so a failure before any byte reached
+    the client can still fall back to another account."""
+
+    def __init__(self, response: UpstreamResponse) -> None:
+        self.response = response
+        self.decoder = SSEDecoder()
+        self.chunks = response.iter_chunks()
+        self.pending: list[SSEEvent] = []
+
+    async def first_event(self, provider: str) -> None:
+        """Read until one event arrived; raises ``UpstreamError`` when the stream fails first."""
+        async for chunk in self.chunks:
+            self.pending.extend(self.decoder.feed(chunk))
+            if self.pending:
+                _decode(self.pending[0], provider)
+                return
+        self.pending.extend(self.decoder.flush())
+        if not self.pending:
+            raise UpstreamProtocolError(
+                f"{provider}: the stream ended before its first event", provider=provider
+            )
+
+    async def events(self) -> AsyncIterator[SSEEvent]:
+        for event in self.pending:
+            yield event
+        self.pending = []
+        async for chunk in self.chunks:
+            for event in self.decoder.feed(chunk):
+                yield event
+        for event in self.decoder.flush():
+            yield event
+
+
+def _decode(event: SSEEvent, provider: str) -> Any:
+    if event.data == DONE:
+        return None
+    try:
+        return orjson.loads(event.data)
+    except orjson.JSONDecodeError as exc:
+        raise UpstreamProtocolError(
+            f"{provider}: stream event is not JSON: {event.data[:200]!r}", provider=provider
+        ) from exc
+
+
+async def relay(
+    call: Call,
+    start: StreamStart,
+    executor: Executor,
+    client_format: WireFormat,
+    translators: Sequence[StreamTranslator],
+) -> AsyncIterator[bytes]:
+    """Client SSE frames for the upstream stream held by ``start``; fills ``call`` as it goes."""
+    provider = call.provider or "upstream"
+    passthrough = not translators
+    hide_usage_chunk = passthrough and not call.include_usage
+    try:
+        async for event in start.events():
+            data = _decode(event, provider)
+            if isinstance(data, dict):
+                usage = executor.read_stream_usage(data)
+                if usage is not None:
+                    call.usage = usage
+                if hide_usage_chunk and executor.is_usage_only(data):
+                    continue
+            if passthrough:
+                yield event.raw
+                continue
+            frames = translators[0].feed(event.event, data)
+            for translator in translators[1:]:
+                frames = _feed_frames(translator, frames, provider)
+            for frame in frames:
+                yield frame
+        for index, translator in enumerate(translators):
+            tail = translator.finish()
+            for later in translators[index + 1 :]:
+                tail = _feed_frames(later, tail, provider)
+            for frame in tail:
+                yield frame
+        call.status = 200
+    except GatewayError as exc:
+        call.status = exc.status
+        call.error = exc.message
+        log.warning("stream from %s failed after it started: %s", provider, exc.message)
+        yield client_format.stream_error_event(exc)
+    finally:
+        await start.response.close()
+        if not call.status:
+            call.status = 499
+            call.error = "client disconnected"
+
+
+def _feed_frames(translator: StreamTranslator, frames: list[bytes], provider: str) -> list[bytes]:
+    """Feed frames produced by one translator into the next one of a chain."""
+    decoder = SSEDecoder()
+    out: list[bytes] = []
+    for frame in frames:
+        for event in decoder.feed(frame):
+            out.extend(translator.feed(event.event, _decode(event, provider)))
+    return out

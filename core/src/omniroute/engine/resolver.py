@@ -1,0 +1,102 @@
+"""Model resolution: the model string a client sent → an ordered list of targets.
+
+Order of lookup: combo names, user aliases, ``prefix/model`` (custom-node prefixes first,
+then provider ids and aliases), and finally a bare model id found in exactly the catalogues
+of configured providers. Anything else is a 404 that says what was tried.
+"""
+
+from __future__ import annotations
+
+from ..errors import ModelNotFound, ProviderMismatch, ProviderNotFound
+from ..registry import Registry
+from ..types import ConfigSnapshot, Target
+
+MAX_COMBO_DEPTH = 3
+
+
+class Resolver:
+    """Resolves against one registry and one configuration snapshot (both immutable)."""
+
+    def __init__(self, registry: Registry, snapshot: ConfigSnapshot) -> None:
+        self._registry = registry
+        self._snapshot = snapshot
+
+    def provider_of_prefix(self, prefix: str) -> str | None:
+        """The provider id a public prefix names, or None."""
+        custom = self._snapshot.custom_prefixes.get(prefix)
+        if custom is not None:
+            return custom.provider
+        return self._registry.prefixes.get(prefix)
+
+    def resolve(self, model: str, provider_scope: str | None = None) -> list[Target]:
+        if provider_scope is not None:
+            model = self._scoped(model, provider_scope)
+        return self._resolve(model, depth=0, seen=())
+
+    def _scoped(self, model: str, scope: str) -> str:
+        """``model`` as addressed under ``/v1/providers/{scope}/…``: prefix added when missing."""
+        if self.provider_of_prefix(scope) is None:
+            raise ProviderNotFound(f"unknown provider {scope!r}")
+        prefix, sep, _rest = model.partition("/")
+        if sep and prefix != scope:
+            other = self.provider_of_prefix(prefix)
+            if other is not None and other != self.provider_of_prefix(scope):
+                raise ProviderMismatch(
+                    f"model {model!r} belongs to provider {other!r}, "
+                    f"not to {self.provider_of_prefix(scope)!r} named in the path"
+                )
+        if sep and prefix == scope:
+            return model
+        return f"{scope}/{model}"
+
+    def _resolve(self, model: str, depth: int, seen: tuple[str, ...]) -> list[Target]:
+        combo = self._snapshot.combos.get(model)
+        if combo is not None:
+            if model in seen or depth >= MAX_COMBO_DEPTH:
+                raise ModelNotFound(f"combo {model!r} nests too deep or refers to itself")
+            targets: list[Target] = []
+            for step in combo.steps:
+                targets.extend(self._resolve(step.model, depth + 1, (*seen, model)))
+            return targets
+        alias = self._snapshot.aliases.get(model)
+        if alias is not None and alias != model:
+            return self._resolve(alias, depth + 1, (*seen, model))
+        prefix, sep, rest = model.partition("/")
+        if sep and rest:
+            target = self._prefixed(prefix, rest)
+            if target is not None:
+                return [target]
+        inferred = self._inferred(model)
+        if inferred:
+            return inferred
+        if sep:
+            raise ModelNotFound(
+                f"unknown provider prefix {prefix!r} in model {model!r}; "
+                "GET /v1/models lists the routable models"
+            )
+        raise ModelNotFound(
+            f"model {model!r} is not a combo, an alias or provider/model; "
+            "GET /v1/models lists the routable models"
+        )
+
+    def _prefixed(self, prefix: str, model: str) -> Target | None:
+        custom = self._snapshot.custom_prefixes.get(prefix)
+        if custom is not None:
+            manifest = self._registry.providers[custom.provider]
+            return Target(manifest, model, manifest.model_format(model), prefix, (custom.id,))
+        pid = self._registry.prefixes.get(prefix)
+        if pid is None:
+            return None
+        manifest = self._registry.providers[pid]
+        return Target(manifest, model, manifest.model_format(model), prefix)
+
+    def _inferred(self, model: str) -> list[Target]:
+        """Configured providers whose catalogue lists ``model`` (a bare ``gpt-4o``)."""
+        targets = []
+        for pid in self._snapshot.connections:
+            manifest = self._registry.providers.get(pid)
+            if manifest is None or manifest.custom_node:
+                continue
+            if any(info.id == model for info in manifest.models):
+                targets.append(Target(manifest, model, manifest.model_format(model), pid))
+        return targets

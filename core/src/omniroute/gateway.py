@@ -1,0 +1,64 @@
+"""The running gateway: everything one app instance owns, opened and closed together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from .engine.pipeline import Pipeline
+from .interfaces import PluginInfo
+from .observability.usage import UsageRecorder
+from .plugins import LoadedPlugins, build_registry, call_lifecycle, describe
+from .settings import Settings
+from .store import Store
+from .upstream import create_client
+
+log = logging.getLogger("omniroute")
+
+
+class Gateway:
+    """Registry, store, pipeline, usage writer and upstream client of one app.
+
+    Built synchronously (so plugin problems surface before the server binds); ``open`` and
+    ``close`` run in the ASGI lifespan.
+    """
+
+    def __init__(
+        self, settings: Settings, extra_plugins: Iterable[tuple[str, object]] = ()
+    ) -> None:
+        self.settings = settings
+        self.loaded: LoadedPlugins
+        self.loaded, builder, self.registry = build_registry(settings, extra_plugins)
+        self.plugins: list[PluginInfo] = describe(self.loaded, builder)
+        self.store = Store(settings)
+        self.upstream = create_client(
+            settings.upstream_transport, settings.upstream_connect_timeout
+        )
+        self.pipeline = Pipeline(settings, self.registry, self.upstream)
+        self.usage = UsageRecorder(
+            self.store.insert_usage, settings.usage_flush_interval, settings.usage_batch_size
+        )
+        self.api_key_secret = b""
+
+    async def open(self, app: Any) -> None:
+        await asyncio.to_thread(self.store.open)
+        if self.settings.config_file is not None:
+            await asyncio.to_thread(self.store.apply_config_file, self.settings.config_file)
+        self.api_key_secret = self.store.api_key_secret()
+        await self.reload()
+        self.usage.start()
+        await call_lifecycle(self.loaded, "startup", app)
+
+    async def close(self, app: Any) -> None:
+        try:
+            await call_lifecycle(self.loaded, "shutdown", app)
+        finally:
+            await self.usage.stop()
+            await self.upstream.aclose()
+            await asyncio.to_thread(self.store.close)
+
+    async def reload(self) -> None:
+        """Rebuild the hot-path configuration snapshot from the store."""
+        self.pipeline.use_snapshot(await asyncio.to_thread(self.store.snapshot))

@@ -1,0 +1,161 @@
+"""Protocols that plugin objects implement.
+
+Hooks run once at startup and hand back objects satisfying these protocols; the request
+path then calls the objects' methods directly, never pluggy. Everything a per-request method
+may wait on is ``async``; pure transformations are plain functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+from .types import Body, Candidate, UpstreamRequest, Usage
+
+if TYPE_CHECKING:
+    from .errors import GatewayError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    """An inbound HTTP route a wire format serves; core mounts one generic handler per surface.
+
+    ``path`` may contain Starlette path parameters (``/v1beta/models/{model}``).
+    """
+
+    path: str
+    methods: tuple[str, ...] = ("POST",)
+    provider_scoped: bool = False
+
+
+@runtime_checkable
+class WireFormat(Protocol):
+    """A wire format (``openai``, ``claude``, ``gemini`` …) and the client surfaces it serves."""
+
+    name: str
+
+    @property
+    def surfaces(self) -> Sequence[Surface]:
+        """The inbound routes this format serves."""
+
+    def detect(self, body: Body) -> bool:
+        """True when ``body`` looks like a request in this format."""
+
+    def read_model(self, body: Body, path_params: Mapping[str, str]) -> str | None:
+        """The model the client asked for, or None when the request names none."""
+
+    def read_stream(self, body: Body, query: Mapping[str, str], path: str) -> bool:
+        """Whether the client asked for a streamed answer."""
+
+    def wants_stream_usage(self, body: Body) -> bool:
+        """Whether a streaming client asked for the usage event (OpenAI ``include_usage``)."""
+
+    def read_api_key(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
+        """The gateway API key as this format's SDKs send it."""
+
+    def validate(self, body: Body) -> str | None:
+        """What is wrong with a request body, checking only what the gateway relies on."""
+
+    def set_model(self, body: Body, model: str) -> Body:
+        """``body`` with its model replaced by the upstream model name."""
+
+    def error_body(self, error: GatewayError) -> Body:
+        """The error in the shape this format's SDKs parse."""
+
+    def stream_error_event(self, error: GatewayError) -> bytes:
+        """An SSE frame that ends a stream in this format with ``error``."""
+
+    def read_usage(self, body: Body) -> Usage | None:
+        """Token usage from a complete (non-stream) response body in this format."""
+
+
+class StreamTranslator(Protocol):
+    """Per-request state machine turning one format's SSE events into another's.
+
+    ``feed`` receives one parsed ``data:`` payload (``None`` for the ``[DONE]`` sentinel) with
+    its event name and returns zero or more complete SSE frames to send to the client.
+    """
+
+    def feed(self, event: str | None, data: Body | None) -> list[bytes]: ...
+
+    def finish(self) -> list[bytes]: ...
+
+
+class Translator(Protocol):
+    """Translates between a client format (``source``) and an upstream format (``target``).
+
+    ``request`` turns a ``source`` request into a ``target`` request; ``response`` and
+    ``stream`` go back, turning the ``target`` answer into what a ``source`` client expects.
+    """
+
+    source: str
+    target: str
+
+    def request(self, body: Body, model: str) -> Body: ...
+
+    def response(self, body: Body, model: str) -> Body: ...
+
+    def stream(self, model: str) -> StreamTranslator: ...
+
+
+class Executor(Protocol):
+    """How to talk to an endpoint family: build the upstream request and read its answers."""
+
+    name: str
+
+    def build_request(
+        self, candidate: Candidate, body: Body, stream: bool, timeout: float
+    ) -> UpstreamRequest:
+        """The upstream request for ``body`` (already in the provider's format)."""
+
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        """Usage carried by one stream event in the provider's format, if any."""
+
+    def is_usage_only(self, data: Body) -> bool:
+        """True for a stream event that only carries usage the gateway asked for itself."""
+
+
+class AuthStrategy(Protocol):
+    """Turns a connection's credential into request headers (or query parameters)."""
+
+    name: str
+
+    async def apply(self, request: UpstreamRequest, candidate: Candidate) -> None:
+        """Add credentials to ``request`` in place; may refresh a token first."""
+
+
+class RoutingStrategy(Protocol):
+    """Orders candidates (combo steps or provider accounts) for one attempt loop.
+
+    ``key`` identifies the group being ordered (a combo name, a provider id) so stateful
+    strategies can keep a cursor per group.
+    """
+
+    name: str
+
+    async def order(self, items: Sequence[T], key: str) -> list[T]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """What ``omniroute plugins`` and ``GET /api/plugins`` report for one plugin."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    hooks: tuple[str, ...] = ()
+    registered: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "hooks": list(self.hooks),
+            "registered": self.registered,
+            "error": self.error,
+        }

@@ -1,0 +1,1 @@
+"""Failure classification and (in later issues) breakers, cooldowns and limits."""

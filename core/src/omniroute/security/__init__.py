@@ -1,0 +1,1 @@
+"""Gateway API keys and secret encryption at rest."""

@@ -1,0 +1,84 @@
+"""Settings from the environment (``OMNIROUTE_*`` and the original's plain names).
+
+The original OmniRoute documented ``PORT``, ``DATA_DIR``, ``REQUIRE_API_KEY`` …; users keep
+their ``.env`` files, so each such field accepts both spellings, the prefixed one winning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_PORT = 20128
+
+
+def _env(name: str, plain: str | None = None) -> AliasChoices:
+    names = [f"OMNIROUTE_{name}"]
+    if plain:
+        names.append(plain)
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Process settings. Configuration that users edit at run time lives in the database."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    host: str = Field("127.0.0.1", validation_alias=_env("HOST", "HOSTNAME"))
+    port: int = Field(DEFAULT_PORT, validation_alias=_env("PORT", "PORT"))
+    data_dir: Path = Field(Path("~/.omniroute"), validation_alias=_env("DATA_DIR", "DATA_DIR"))
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    config_file: Path | None = Field(None, validation_alias=_env("CONFIG"))
+    require_api_key: bool = Field(
+        False, validation_alias=_env("REQUIRE_API_KEY", "REQUIRE_API_KEY")
+    )
+    api_key_secret: str | None = Field(
+        None, validation_alias=_env("API_KEY_SECRET", "API_KEY_SECRET")
+    )
+    allow_api_key_reveal: bool = Field(
+        False, validation_alias=_env("ALLOW_API_KEY_REVEAL", "ALLOW_API_KEY_REVEAL")
+    )
+    enable_request_logs: bool = Field(
+        False, validation_alias=_env("ENABLE_REQUEST_LOGS", "ENABLE_REQUEST_LOGS")
+    )
+    secret_key: str | None = Field(None, validation_alias=_env("SECRET_KEY"))
+
+    load_plugins: Annotated[list[str] | None, NoDecode] = Field(
+        None, validation_alias=_env("LOAD_PLUGINS")
+    )
+    disable_plugins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("DISABLE_PLUGINS")
+    )
+    plugins_strict: bool = Field(False, validation_alias=_env("PLUGINS_STRICT"))
+    trace_plugins: bool = Field(False, validation_alias=_env("TRACE_PLUGINS"))
+
+    max_body_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("MAX_BODY_BYTES"))
+    upstream_timeout: float = Field(300.0, validation_alias=_env("UPSTREAM_TIMEOUT"))
+    upstream_connect_timeout: float = Field(10.0, validation_alias=_env("UPSTREAM_CONNECT_TIMEOUT"))
+    upstream_transport: Literal["aiohttp", "httpx", "httpx-aiohttp"] = Field(
+        "aiohttp", validation_alias=_env("UPSTREAM_TRANSPORT")
+    )
+    usage_flush_interval: float = Field(0.5, validation_alias=_env("USAGE_FLUSH_INTERVAL"))
+    usage_batch_size: int = Field(500, validation_alias=_env("USAGE_BATCH_SIZE"))
+    log_level: str = Field("info", validation_alias=_env("LOG_LEVEL"))
+    access_log: bool = Field(False, validation_alias=_env("ACCESS_LOG"))
+
+    @field_validator("load_plugins", "disable_plugins", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or SQLite in ``data_dir``."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'omniroute.db'}"

@@ -1,0 +1,227 @@
+"""Canonical shapes that travel through the request path.
+
+Bodies stay plain dicts (parsed once with orjson): the gateway reads and rewrites only the
+fields it needs, so wrapping whole bodies in models would cost time and drop unknown fields.
+The small records below are what the core itself creates and passes between stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Body = dict[str, Any]
+"""A parsed JSON request or response body in some wire format."""
+
+AuthKind = Literal["api-key", "oauth", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """One model of a provider's catalogue.
+
+    ``format`` overrides the provider's default wire format for this model (OpenCode mixes
+    protocols per model family); prices are USD per million tokens.
+    """
+
+    id: str
+    context_length: int | None = None
+    format: str | None = None
+    input_price: float | None = None
+    output_price: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderManifest:
+    """What a provider plugin declares: how to reach it and which names refer to it.
+
+    ``aliases`` are the public model prefixes (``cc/claude-sonnet-4``); the id itself is always
+    accepted too. ``executor``, ``auth`` and ``format`` name objects registered by any plugin;
+    the registry checks at startup that those names exist. A manifest with ``custom_node``
+    set is a template: users create connections with their own prefix and base URL.
+    """
+
+    id: str
+    executor: str
+    auth: str
+    format: str
+    base_url: str = ""
+    aliases: tuple[str, ...] = ()
+    models: tuple[ModelInfo, ...] = ()
+    auth_kind: AuthKind = "api-key"
+    custom_node: bool = False
+    passthrough_models: bool = True
+    display_name: str = ""
+
+    def model_format(self, model: str) -> str:
+        """The wire format the upstream speaks for ``model``."""
+        for info in self.models:
+            if info.id == model and info.format:
+                return info.format
+        return self.format
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """One account (credential) of a provider, as read from the configuration snapshot.
+
+    ``prefix`` is set for custom nodes (``openai-compatible``), whose public prefix is chosen
+    by the user; ``secret`` is the decrypted API key or access token.
+    """
+
+    id: str
+    provider: str
+    name: str
+    secret: str | None = None
+    base_url: str | None = None
+    priority: int = 100
+    enabled: bool = True
+    prefix: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Usage:
+    """Token counts of one answer; ``estimated`` when the upstream did not report them."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    estimated: bool = False
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One step of a resolved plan: a provider, its name for the model, the format it speaks."""
+
+    provider: ProviderManifest
+    model: str
+    format: str
+    public_prefix: str
+    connection_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A target bound to one connection: the unit an executor sends to."""
+
+    target: Target
+    connection: Connection
+
+    @property
+    def base_url(self) -> str:
+        return (self.connection.base_url or self.target.provider.base_url).rstrip("/")
+
+
+@dataclass(slots=True)
+class UpstreamRequest:
+    """What an executor builds and an auth strategy decorates before ``upstream.py`` sends it."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    stream: bool
+    timeout: float
+
+
+@dataclass(slots=True)
+class Call:
+    """One client request after the surface has read it.
+
+    ``body`` is in the client's wire format; ``model`` is the model string the client asked
+    for, before resolution.
+    """
+
+    request_id: str
+    client_format: str
+    body: Body
+    headers: dict[str, str]
+    model: str
+    stream: bool
+    api_key_id: str | None = None
+    session_id: str | None = None
+    started: float = 0.0
+    include_usage: bool = False
+    # Filled in while the request runs; the usage record is built from them.
+    provider: str | None = None
+    upstream_model: str | None = None
+    connection_id: str | None = None
+    usage: Usage | None = None
+    status: int = 0
+    fallback_attempts: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComboStep:
+    """One step of a combo: a model string (``prefix/model``, an alias or another combo)."""
+
+    model: str
+    weight: int = 1
+    connection_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Combo:
+    """A named, ordered set of models tried as one; ``strategy`` orders the steps."""
+
+    name: str
+    steps: tuple[ComboStep, ...]
+    strategy: str = "fill-first"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """A gateway API key as the hot path sees it: looked up by keyed hash, never by value."""
+
+    id: str
+    name: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class ConfigSnapshot:
+    """The configuration the hot path reads, rebuilt whenever the stored configuration changes.
+
+    ``connections`` maps a provider id to its enabled connections, best priority first;
+    ``custom_prefixes`` maps a custom node's user-chosen prefix to its connection.
+    """
+
+    connections: dict[str, tuple[Connection, ...]] = field(default_factory=dict)
+    custom_prefixes: dict[str, Connection] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    combos: dict[str, Combo] = field(default_factory=dict)
+    api_keys: dict[str, ApiKeyInfo] = field(default_factory=dict)
+    """Keyed by the keyed hash of the key (``omniroute.security.keys.hash_key``)."""
+
+
+@dataclass(slots=True)
+class UsageRecord:
+    """One row of usage: every request produces exactly one, success or failure."""
+
+    request_id: str
+    timestamp: float
+    client_format: str
+    requested_model: str
+    provider: str | None
+    model: str | None
+    connection_id: str | None
+    api_key_id: str | None
+    status: int
+    latency_ms: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    estimated: bool = False
+    stream: bool = False
+    fallback_attempts: int = 0
+    error: str | None = None
