@@ -47,11 +47,11 @@ def create_app(
         for surface in fmt.surfaces:
             app.router.add_route(
                 surface.path,
-                SurfaceHandler(gateway, fmt, surface),
+                SurfaceHandler(gateway, fmt, surface).handle,
                 methods=list(surface.methods),
                 include_in_schema=False,
             )
-    app.router.add_route("/v1/models", ModelsHandler(gateway), methods=["GET"])
+    app.router.add_route("/v1/models", ModelsHandler(gateway).handle, methods=["GET"])
     app.include_router(admin_router)
 
     @app.exception_handler(HTTPException)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -48,6 +49,9 @@ def serve(
     from .app import create_app
 
     settings = _settings(config_file=config, host=host, port=port, data_dir=data_dir)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         application = create_app(settings)
     except (StartupError, PluginLoadError) as exc:

@@ -47,6 +47,6 @@ class ModelsHandler:
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         body = {"object": "list", "data": list_models(self._gateway)}
         return Response(orjson.dumps(body), media_type="application/json")

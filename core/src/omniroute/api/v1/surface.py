@@ -33,9 +33,11 @@ log = logging.getLogger("omniroute.api")
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def error_response(fmt: WireFormat, error: GatewayError, request_id: str) -> Response:
+def error_response(fmt: WireFormat, error: GatewayError, call: Call) -> Response:
     """``error`` as a JSON response in the shape ``fmt``'s SDKs parse."""
-    headers = {**error.headers, "X-OmniRoute-Request-Id": request_id}
+    headers = {**error.headers, "X-OmniRoute-Request-Id": call.request_id}
+    if call.fallback_attempts:
+        headers["X-OmniRoute-Fallback-Attempts"] = str(call.fallback_attempts)
     return Response(
         orjson.dumps(fmt.error_body(error)),
         status_code=error.status,
@@ -52,7 +54,7 @@ class SurfaceHandler:
         self._fmt = fmt
         self._surface = surface
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
         request_id = os.urandom(12).hex()
         call = Call(request_id, self._fmt.name, {}, {}, "", False, started=started)
@@ -64,13 +66,13 @@ class SurfaceHandler:
         except GatewayError as exc:
             call.status, call.error = exc.status, exc.message
             self._record(call)
-            return error_response(self._fmt, exc, request_id)
+            return error_response(self._fmt, exc, call)
         except Exception:
             log.exception("request %s failed unexpectedly", request_id)
             error = GatewayError("internal gateway error; see the server log", status=500)
             call.status, call.error = 500, "internal error"
             self._record(call)
-            return error_response(self._fmt, error, request_id)
+            return error_response(self._fmt, error, call)
         answer.headers["X-OmniRoute-Request-Id"] = request_id
         if isinstance(answer, JsonAnswer):
             self._record(call)
