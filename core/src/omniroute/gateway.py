@@ -45,7 +45,9 @@ class Gateway:
     async def open(self, app: Any) -> None:
         await asyncio.to_thread(self.store.open)
         if self.settings.config_file is not None:
-            await asyncio.to_thread(self.store.apply_config_file, self.settings.config_file)
+            await asyncio.to_thread(
+                self.store.apply_config_file, self.settings.config_file, self.registry.prefixes.get
+            )
         self.api_key_secret = self.store.api_key_secret()
         await self.reload()
         self.usage.start()
