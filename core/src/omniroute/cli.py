@@ -54,7 +54,10 @@ def serve(
     )
     try:
         application = create_app(settings)
-    except (StartupError, PluginLoadError) as exc:
+        application.state.gateway.prepare()
+    except (StartupError, PluginLoadError, ValueError) as exc:
+        # ConfigFileError, SecretKeyError and DuplicateError are ValueErrors with a message
+        # that names the file, entry or variable to fix.
         _fail(f"omniroute cannot start: {exc}")
         return
     gateway = application.state.gateway

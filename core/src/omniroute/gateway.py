@@ -41,14 +41,21 @@ class Gateway:
             self.store.insert_usage, settings.usage_flush_interval, settings.usage_batch_size
         )
         self.api_key_secret = b""
+        self._prepared = False
+
+    def prepare(self) -> None:
+        """Open the store and apply the config file; idempotent and synchronous, so the CLI
+        can report a bad config file or secret key before the server starts."""
+        if self._prepared:
+            return
+        self.store.open()
+        if self.settings.config_file is not None:
+            self.store.apply_config_file(self.settings.config_file, self.registry.prefixes.get)
+        self.api_key_secret = self.store.api_key_secret()
+        self._prepared = True
 
     async def open(self, app: Any) -> None:
-        await asyncio.to_thread(self.store.open)
-        if self.settings.config_file is not None:
-            await asyncio.to_thread(
-                self.store.apply_config_file, self.settings.config_file, self.registry.prefixes.get
-            )
-        self.api_key_secret = self.store.api_key_secret()
+        await asyncio.to_thread(self.prepare)
         await self.reload()
         self.usage.start()
         await call_lifecycle(self.loaded, "startup", app)
@@ -60,6 +67,7 @@ class Gateway:
             await self.usage.stop()
             await self.upstream.aclose()
             await asyncio.to_thread(self.store.close)
+            self._prepared = False
 
     async def reload(self) -> None:
         """Rebuild the hot-path configuration snapshot from the store."""
