@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from omniroute_plugin_testkit.gateway import GatewayApp
 from omniroute_plugin_testkit.mock import MockUpstream
 
@@ -156,7 +157,8 @@ async def test_garbage_mid_stream_ends_with_an_error_event(
         assert r.status_code == 200
         frames = [f for f in r.text.split("\n\n") if f]
     assert frames[0].startswith("data: {")
-    assert '"error"' in frames[-1] and "upstream_unavailable" in frames[-1]
+    assert '"error"' in frames[-1]
+    assert "upstream_unavailable" in frames[-1]
 
 
 async def test_api_keys_when_required(
@@ -199,4 +201,5 @@ async def test_every_request_leaves_one_usage_record(
         rows = gw.gateway.store.list_usage(limit=10)
     assert sorted(r["status"] for r in rows) == [200, 200, 400, 404]
     streamed = next(r for r in rows if r["stream"])
-    assert streamed["completion_tokens"] > 0 and streamed["connection_id"]
+    assert streamed["completion_tokens"] > 0
+    assert streamed["connection_id"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import openai
 import pytest
+
 from omniroute_plugin_testkit.gateway import GatewayProcess, write_config
 from omniroute_plugin_testkit.mock import MockUpstream
 
@@ -86,7 +87,8 @@ def test_non_streaming_chat(client: openai.OpenAI, upstream: MockUpstream) -> No
     completion = raw.parse()
     assert completion.choices[0].message.content == "echo: hello there"
     assert completion.choices[0].finish_reason == "stop"
-    assert completion.usage is not None and completion.usage.completion_tokens == 3
+    assert completion.usage is not None
+    assert completion.usage.completion_tokens == 3
     assert raw.headers["x-omniroute-provider"] == "openai"
     assert raw.headers["x-omniroute-model"] == "gpt-4o"
     assert raw.headers["x-omniroute-request-id"]
@@ -109,7 +111,8 @@ def test_streaming_chat_with_stream_helper(client: openai.OpenAI) -> None:
     assert len(deltas) > 1, "the answer must arrive in several chunks"
     assert "".join(deltas) == "echo: stream me please"
     assert final.choices[0].message.content == "echo: stream me please"
-    assert final.usage is not None and final.usage.total_tokens > 0
+    assert final.usage is not None
+    assert final.usage.total_tokens > 0
 
 
 def test_stream_without_include_usage_hides_the_gateways_usage_chunk(
