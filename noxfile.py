@@ -22,6 +22,7 @@ SOURCES = [
     "core/src/omniroute",
     "plugins/omniroute_plugin_testkit/src/omniroute_plugin_testkit",
     *(f"{d}/src/{d[2:]}" for d in FLAGSHIPS),
+    "plugins/template/src/omniroute_plugin_example",
 ]
 
 

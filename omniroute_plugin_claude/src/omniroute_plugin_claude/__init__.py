@@ -1,0 +1,1 @@
+"""Anthropic Claude for OmniRoute: the ``claude`` wire format and the Claude providers."""

@@ -1,0 +1,1 @@
+"""Google Gemini for OmniRoute: the ``gemini`` wire format and the Gemini providers."""

@@ -1,0 +1,1 @@
+"""Example Cloud for OmniRoute: an OpenAI-compatible provider, as a copyable template."""
