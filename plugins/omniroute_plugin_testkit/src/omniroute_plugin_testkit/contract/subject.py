@@ -1,0 +1,79 @@
+"""The provider under contract: which model, connection and public name the checks use.
+
+Every check needs the same few facts about a provider: a model it serves, a connection
+pointing at a mock instead of the real service (with a key unless the provider needs none,
+with a prefix when it is a custom node), and the ``prefix/model`` string a client sends.
+Deriving them from the manifest alone is what lets the suite run on any provider of any
+plugin without per-provider code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from omniroute import Candidate, Connection, ProviderManifest
+from omniroute.types import Target
+
+PASSTHROUGH_MODEL = "contract-model"
+"""Used when a manifest lists no models: such providers pass any model id through."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One provider as the contract suite drives it, against an upstream at ``base_url``."""
+
+    manifest: ProviderManifest
+    base_url: str
+
+    @property
+    def model(self) -> str:
+        return self.manifest.models[0].id if self.manifest.models else PASSTHROUGH_MODEL
+
+    @property
+    def format(self) -> str:
+        """The wire format the upstream speaks for ``model``."""
+        return self.manifest.model_format(self.model)
+
+    @property
+    def secret(self) -> str | None:
+        """The API key of the test connection; None for keyless providers."""
+        if self.manifest.auth_kind == "none":
+            return None
+        return f"sk-contract-{self.manifest.id}"
+
+    @property
+    def prefix(self) -> str:
+        """The public model prefix: the provider id, or the connection's own for custom nodes."""
+        return f"{self.manifest.id}-contract" if self.manifest.custom_node else self.manifest.id
+
+    @property
+    def public_model(self) -> str:
+        return f"{self.prefix}/{self.model}"
+
+    def connection(self) -> Connection:
+        return Connection(
+            id=f"contract-{self.manifest.id}",
+            provider=self.manifest.id,
+            name="contract",
+            secret=self.secret,
+            base_url=self.base_url,
+            prefix=self.prefix if self.manifest.custom_node else None,
+        )
+
+    def candidate(self) -> Candidate:
+        target = Target(self.manifest, self.model, self.format, self.prefix)
+        return Candidate(target, self.connection())
+
+    def config(self) -> dict[str, Any]:
+        """The gateway config file declaring the test connection."""
+        entry: dict[str, Any] = {
+            "provider": self.manifest.id,
+            "name": "contract",
+            "base_url": self.base_url,
+        }
+        if self.secret is not None:
+            entry["api_key"] = self.secret
+        if self.manifest.custom_node:
+            entry["prefix"] = self.prefix
+        return {"connections": [entry]}

@@ -1,0 +1,312 @@
+"""The provider contract: what every registered provider must do, checked the same way for all.
+
+A provider is a manifest plus objects other plugins may own (executor, auth strategy,
+translators), so its bugs hide in how they combine. The suite drives each provider through
+those very objects and through the real gateway app against a mock upstream:
+
+* the upstream request: URL under the connection's base URL, credential present (or absent
+  for keyless providers), timeout and stream flag honoured, and accepted by a mock of the
+  provider's wire format;
+* translation: an OpenAI request and answer survive the trip to the provider's format and
+  back (identity providers must leave the body untouched but for the model);
+* through the gateway: a streamed answer arrives as well-formed OpenAI SSE ending in
+  ``[DONE]`` with usage, a JSON answer carries the upstream's words and usage, and upstream
+  errors reach the client with the right status, ``Retry-After`` and an OpenAI error body.
+
+Checks needing a live upstream skip providers whose wire format has no mock yet.
+Run it by subclassing (the class name must start with ``Test``)::
+
+    from omniroute_plugin_testkit.contract import ProviderContract
+
+    class TestMyProviders(ProviderContract):
+        providers = ("my-provider",)          # default: every registered provider
+        extra_plugins = (("mine", my_hooks),)  # plugins not installed as distributions
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from omniroute import Body, Settings, Translator
+from omniroute.plugins import build_registry
+from omniroute.registry import Registry
+
+from ..gateway import GatewayApp
+from ..mock import FORMATS, MockFormat, MockUpstream
+from ..sse import parse_sse
+from .bodies import (
+    PROMPT,
+    chat_request,
+    chat_response,
+    request_essentials,
+    response_essentials,
+)
+from .subject import Subject
+
+CLIENT_FORMAT = "openai"
+"""The contract speaks to the gateway as an OpenAI client, the one surface core guarantees."""
+REQUEST_TIMEOUT = 12.5
+CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", "api-key"})
+CREDENTIAL_RULE = "the connection's key must reach the upstream (keyless: no credential header)"
+UNREACHABLE_BASE_URL = "http://127.0.0.1:9/v1"
+"""Base URL for providers without a mock: checks that build requests never send them."""
+
+_registries: dict[type, Registry] = {}
+
+
+class ProviderContract:
+    """The suite; subclass it under a ``Test…`` name to collect it. See the module docs."""
+
+    providers: ClassVar[Sequence[str] | None] = None
+    """Provider ids to check; None checks every provider the loaded plugins register."""
+    load_plugins: ClassVar[Sequence[str] | None] = None
+    """Allowlist of installed plugins (``OMNIROUTE_LOAD_PLUGINS``); None loads all."""
+    extra_plugins: ClassVar[Sequence[tuple[str, object]]] = ()
+    """In-process plugins, (name, hooks module or object), registered after installed ones."""
+    mock_formats: ClassVar[Mapping[str, Callable[[], MockFormat]]] = FORMATS
+    """Wire format name -> mock upstream format; extend it to cover a format of your own."""
+
+    @classmethod
+    def contract_settings(cls, **overrides: Any) -> Settings:
+        load = list(cls.load_plugins) if cls.load_plugins is not None else None
+        values: dict[str, Any] = {"plugins_strict": True, "load_plugins": load, **overrides}
+        return Settings(**values)
+
+    @classmethod
+    def contract_registry(cls) -> Registry:
+        """The registry the loaded plugins build, once per suite class."""
+        if cls not in _registries:
+            _registries[cls] = build_registry(cls.contract_settings(), cls.extra_plugins)[2]
+        return _registries[cls]
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "provider_id" not in metafunc.fixturenames:
+            return
+        registered = sorted(self.contract_registry().providers)
+        chosen = registered if self.providers is None else list(self.providers)
+        unknown = sorted(set(chosen) - set(registered))
+        if unknown:
+            raise pytest.UsageError(f"providers not registered by any loaded plugin: {unknown}")
+        metafunc.parametrize("provider_id", chosen)
+
+    # -- fixtures --------------------------------------------------------------------------
+
+    @pytest.fixture
+    def upstream(
+        self, provider_id: str, make_mock_upstream: Callable[..., MockUpstream]
+    ) -> MockUpstream | None:
+        """A mock speaking the provider's wire format, or None when there is none yet."""
+        manifest = self.contract_registry().providers[provider_id]
+        subject = Subject(manifest, UNREACHABLE_BASE_URL)
+        mock_format = self.mock_formats.get(subject.format)
+        return None if mock_format is None else make_mock_upstream([mock_format()])
+
+    @pytest.fixture
+    def subject(self, provider_id: str, upstream: MockUpstream | None) -> Subject:
+        base_url = upstream.base_url if upstream is not None else UNREACHABLE_BASE_URL
+        return Subject(self.contract_registry().providers[provider_id], base_url)
+
+    @pytest.fixture
+    def live_upstream(self, subject: Subject, upstream: MockUpstream | None) -> MockUpstream:
+        if upstream is None:
+            pytest.skip(f"the testkit has no mock upstream for wire format {subject.format!r}")
+        return upstream
+
+    # -- the upstream request --------------------------------------------------------------
+
+    @pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+    def test_upstream_request_url_and_credentials(
+        self, subject: Subject, upstream: MockUpstream | None, stream: bool
+    ) -> None:
+        registry = self.contract_registry()
+        executor = registry.executors[subject.manifest.executor]
+        auth = registry.auth_strategies[subject.manifest.auth]
+        candidate = subject.candidate()
+        body = to_provider(registry, subject, chat_request(subject.model, stream=stream))
+
+        request = executor.build_request(candidate, body, stream, REQUEST_TIMEOUT)
+        asyncio.run(auth.apply(request, candidate))
+
+        assert request.url.startswith(subject.base_url), request.url
+        assert request.stream is stream
+        assert request.timeout == REQUEST_TIMEOUT
+        assert carries_credential(request.headers, [request.url], subject.secret), CREDENTIAL_RULE
+        if upstream is None:
+            return
+        sent = httpx.request(
+            request.method, request.url, headers=request.headers, content=request.body
+        )
+        assert sent.status_code == 200, f"the {subject.format} mock rejected it: {sent.text}"
+        if stream:
+            assert sent.headers["content-type"].startswith("text/event-stream")
+        recorded = upstream.last_request
+        assert recorded.model == subject.model
+        assert carries_credential(recorded.headers, recorded.query.values(), subject.secret), (
+            CREDENTIAL_RULE
+        )
+
+    # -- translation -----------------------------------------------------------------------
+
+    @pytest.mark.parametrize("tools", [False, True], ids=["chat", "tools"])
+    def test_request_translation_round_trip(self, subject: Subject, tools: bool) -> None:
+        registry = self.contract_registry()
+        original = chat_request(subject.model, tools=tools)
+
+        there = to_provider(registry, subject, original)
+        back = translate_requests(registry, subject.format, CLIENT_FORMAT, there, subject.model)
+
+        if subject.format == CLIENT_FORMAT:
+            assert there == original, "identity translation must pass the body through"
+        assert request_essentials(back) == request_essentials(original)
+
+    @pytest.mark.parametrize("tool_call", [False, True], ids=["text", "tool-call"])
+    def test_response_translation_round_trip(self, subject: Subject, tool_call: bool) -> None:
+        registry = self.contract_registry()
+        original = chat_response(subject.model, tool_call=tool_call)
+
+        # A provider-format answer, made by the translators a provider-format client uses…
+        answer = translate_responses(registry, subject.format, CLIENT_FORMAT, original, subject)
+        # …then turned back the way the gateway answers an OpenAI client.
+        back = translate_responses(registry, CLIENT_FORMAT, subject.format, answer, subject)
+
+        assert response_essentials(back) == response_essentials(original)
+
+    # -- through the gateway ---------------------------------------------------------------
+
+    def test_stream_through_gateway(
+        self,
+        subject: Subject,
+        live_upstream: MockUpstream,
+        gateway_settings: Callable[..., Settings],
+    ) -> None:
+        settings = gateway_settings(subject.config(), load_plugins=self._load_plugins())
+        body = chat_request(subject.public_model, stream=True)
+
+        response = asyncio.run(self._post(settings, body))
+
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = parse_sse(response.text)
+        assert events, "empty stream"
+        assert events[-1].done, f"the stream must end with [DONE], got {events[-1].data!r}"
+        chunks = [event.json() for event in events[:-1]]
+        assert all(chunk["object"] == "chat.completion.chunk" for chunk in chunks)
+        choices = [choice for chunk in chunks for choice in chunk["choices"]]
+        text = "".join(choice["delta"].get("content") or "" for choice in choices)
+        assert text == f"echo: {PROMPT}"
+        assert [c["finish_reason"] for c in choices if c["finish_reason"]] == ["stop"]
+        usages = [chunk["usage"] for chunk in chunks if chunk.get("usage")]
+        assert len(usages) == 1, "exactly one chunk carries usage when include_usage is set"
+        assert usages[0]["completion_tokens"] == len(text.split())
+        assert usages[0]["prompt_tokens"] > 0
+        self._assert_upstream_saw(subject, live_upstream)
+
+    def test_json_answer_through_gateway(
+        self,
+        subject: Subject,
+        live_upstream: MockUpstream,
+        gateway_settings: Callable[..., Settings],
+    ) -> None:
+        settings = gateway_settings(subject.config(), load_plugins=self._load_plugins())
+
+        response = asyncio.run(self._post(settings, chat_request(subject.public_model)))
+
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert answer["object"] == "chat.completion"
+        assert response_essentials(answer)["text"] == f"echo: {PROMPT}"
+        assert answer["usage"]["completion_tokens"] == len(f"echo: {PROMPT}".split())
+        self._assert_upstream_saw(subject, live_upstream)
+
+    @pytest.mark.parametrize(
+        ("upstream_status", "client_status"),
+        [(400, 400), (401, 502), (429, 429), (500, 500), (503, 503)],
+    )
+    def test_upstream_error_mapping(
+        self,
+        subject: Subject,
+        live_upstream: MockUpstream,
+        gateway_settings: Callable[..., Settings],
+        upstream_status: int,
+        client_status: int,
+    ) -> None:
+        """The client gets the upstream's status where it is true for the client too; a
+        rejected provider credential is the gateway's problem (502), not the client's."""
+        headers = {"Retry-After": "7"} if upstream_status == 429 else {}
+        live_upstream.inject(
+            status=upstream_status, headers=headers, message="contract fault", times=None
+        )
+        settings = gateway_settings(subject.config(), load_plugins=self._load_plugins())
+
+        response = asyncio.run(self._post(settings, chat_request(subject.public_model)))
+
+        assert response.status_code == client_status, response.text
+        error = response.json()["error"]
+        assert isinstance(error["type"], str)
+        assert "code" in error
+        assert "contract fault" in error["message"]
+        if upstream_status == 429:
+            assert response.headers.get("retry-after") == "7"
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _load_plugins(self) -> list[str] | None:
+        return list(self.load_plugins) if self.load_plugins is not None else None
+
+    async def _post(self, settings: Settings, body: Body) -> httpx.Response:
+        async with GatewayApp(settings, self.extra_plugins) as gateway:
+            response = await gateway.client.post("/v1/chat/completions", json=body)
+            await response.aread()
+            return response
+
+    @staticmethod
+    def _assert_upstream_saw(subject: Subject, upstream: MockUpstream) -> None:
+        recorded = upstream.last_request
+        assert recorded.model == subject.model, "the upstream must get the provider's model"
+        assert carries_credential(recorded.headers, recorded.query.values(), subject.secret), (
+            CREDENTIAL_RULE
+        )
+
+
+def carries_credential(headers: Mapping[str, str], other_places: Any, secret: str | None) -> bool:
+    """The secret is in a header (or the query/URL); keyless: no credential header at all."""
+    if secret is None:
+        return not any(name.lower() in CREDENTIAL_HEADERS for name in headers)
+    places = [*headers.values(), *other_places]
+    return any(secret in place for place in places)
+
+
+def to_provider(registry: Registry, subject: Subject, body: Body) -> Body:
+    """An OpenAI request in the provider's format, exactly as the engine prepares it."""
+    if subject.format == CLIENT_FORMAT:
+        return registry.formats[CLIENT_FORMAT].set_model(body, subject.model)
+    return translate_requests(registry, CLIENT_FORMAT, subject.format, body, subject.model)
+
+
+def translate_requests(
+    registry: Registry, source: str, target: str, body: Body, model: str
+) -> Body:
+    for translator in chain(registry, source, target):
+        body = translator.request(body, model)
+    return body
+
+
+def translate_responses(
+    registry: Registry, client: str, upstream: str, body: Body, subject: Subject
+) -> Body:
+    """An ``upstream``-format answer as a ``client``-format client receives it."""
+    for translator in reversed(chain(registry, client, upstream)):
+        body = translator.response(body, subject.model)
+    return body
+
+
+def chain(registry: Registry, source: str, target: str) -> list[Translator]:
+    try:
+        return registry.translation_chain(source, target)
+    except LookupError as exc:
+        pytest.fail(f"translators must exist both ways between {source!r} and {target!r}: {exc}")
