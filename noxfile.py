@@ -16,7 +16,11 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 CORE = "./core"
 TESTKIT = "./plugins/omniroute_plugin_testkit"
-FLAGSHIPS = ["./omniroute_plugin_claude", "./omniroute_plugin_gemini", "./omniroute_plugin_opencode"]
+FLAGSHIPS = [
+    "./omniroute_plugin_claude",
+    "./omniroute_plugin_gemini",
+    "./omniroute_plugin_opencode",
+]
 DISTRIBUTIONS = [CORE, TESTKIT, *FLAGSHIPS]
 SOURCES = [
     "core/src/omniroute",

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from omniroute_plugin_testkit.gateway import GatewayApp
 
-
 BUILTIN_PROVIDERS = {
     "openai",
     "openrouter",
