@@ -18,7 +18,7 @@ from sqlalchemy import inspect
 from omniroute.settings import Settings
 from omniroute.store import Store
 from omniroute.store.database import database_url, open_engine
-from omniroute.store.migrations import upgrade
+from omniroute.store.migrations import HEAD, SCRIPT_LOCATION, current_revision, upgrade
 from omniroute.store.tables import Table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,6 +47,27 @@ def test_fresh_database_gets_the_schema_and_second_run_is_a_no_op(
 
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001"
+    finally:
+        engine.dispose()
+
+
+def test_head_constant_is_the_script_directorys_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_current_revision_of_fresh_and_migrated_databases(
+    make_settings: Callable[..., Settings],
+) -> None:
+    engine = open_engine(make_settings())
+    try:
+        assert current_revision(engine) is None
+        upgrade(engine)
+        assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
 

@@ -24,7 +24,16 @@ from .interfaces import (
     WireFormat,
 )
 from .settings import Settings
-from .types import Body, Candidate, Connection, ModelInfo, ProviderManifest, UpstreamRequest, Usage
+from .types import (
+    Body,
+    Candidate,
+    Connection,
+    ModelInfo,
+    ProviderManifest,
+    Target,
+    UpstreamRequest,
+    Usage,
+)
 
 __version__ = "0.1.0"
 PLUGIN_API_VERSION = "1"
@@ -50,6 +59,7 @@ __all__ = [
     "StartupError",
     "StreamTranslator",
     "Surface",
+    "Target",
     "Translator",
     "UpstreamError",
     "UpstreamRequest",

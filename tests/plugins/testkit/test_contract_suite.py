@@ -1,7 +1,8 @@
 """The contract suite passes a well-behaved provider and catches broken ones.
 
 Run through ``pytester`` exactly as a plugin author would run it: a test module subclassing
-``ProviderContract`` with in-process plugins.
+``ProviderContract`` with in-process plugins. The runs are subprocesses: an in-process run
+would unload the modules it imported (SQLAlchemy among them) and break the outer session.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Plugin:
 '''
 
 SUITE = """
-from plugins import Plugin
+from fixture_plugins import Plugin
 from omniroute_plugin_testkit.contract import ProviderContract
 
 
@@ -82,10 +83,10 @@ CASES_PER_PROVIDER = 13
 
 def run_suite(pytester: pytest.Pytester, *providers: str) -> pytest.RunResult:
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    pytester.makepyfile(plugins=PLUGINS)
+    pytester.makepyfile(fixture_plugins=PLUGINS)
     names = "".join(f"{name!r}, " for name in providers)
     pytester.makepyfile(test_suite=SUITE.format(providers=names))
-    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
 
 
 def test_well_behaved_providers_pass(pytester: pytest.Pytester) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from omniroute import Candidate, Connection, ProviderManifest
-from omniroute.types import Target
+from omniroute import Candidate, Connection, ProviderManifest, Target
 
 PASSTHROUGH_MODEL = "contract-model"
 """Used when a manifest lists no models: such providers pass any model id through."""
