@@ -112,6 +112,7 @@ class NoCredentials(RoutingError):
 class UpstreamError(GatewayError):
     """The provider answered with an error; its status is kept when it helps the client."""
 
+    status = 502
     type = "upstream_error"
     code = "upstream_error"
 
@@ -119,7 +120,7 @@ class UpstreamError(GatewayError):
         self,
         message: str,
         *,
-        status: int = 502,
+        status: int | None = None,
         code: str | None = None,
         type: str | None = None,
         headers: dict[str, str] | None = None,
@@ -132,24 +133,20 @@ class UpstreamError(GatewayError):
 
 
 class UpstreamTimeout(UpstreamError):
+    status = 504
     code = "upstream_timeout"
-
-    def __init__(self, message: str, *, provider: str | None = None) -> None:
-        super().__init__(message, status=504, provider=provider)
 
 
 class UpstreamUnavailable(UpstreamError):
-    code = "upstream_unavailable"
+    """The connection to the provider could not be made or broke."""
 
-    def __init__(self, message: str, *, provider: str | None = None) -> None:
-        super().__init__(message, status=502, provider=provider)
+    code = "upstream_unavailable"
 
 
 class UpstreamProtocolError(UpstreamError):
-    code = "upstream_bad_response"
+    """The provider answered something that is not its wire format."""
 
-    def __init__(self, message: str, *, provider: str | None = None) -> None:
-        super().__init__(message, status=502, provider=provider)
+    code = "upstream_bad_response"
 
 
 class PluginLoadError(Exception):

@@ -12,7 +12,13 @@ import time
 
 import orjson
 
-from ..errors import GatewayError, NoCredentials, RoutingError, UpstreamError
+from ..errors import (
+    GatewayError,
+    NoCredentials,
+    RoutingError,
+    UpstreamError,
+    UpstreamProtocolError,
+)
 from ..interfaces import Translator
 from ..registry import Registry
 from ..resilience.classification import TRANSPORT_FAILURE, Action, Failure, classify
@@ -159,18 +165,12 @@ class Pipeline:
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise UpstreamError(
-                f"{provider}: answer is not JSON: {raw[:200]!r}",
-                status=502,
-                code="upstream_bad_response",
-                provider=provider,
+            raise UpstreamProtocolError(
+                f"{provider}: answer is not JSON: {raw[:200]!r}", provider=provider
             ) from exc
         if not isinstance(body, dict):
-            raise UpstreamError(
-                f"{provider}: answer is not a JSON object",
-                status=502,
-                code="upstream_bad_response",
-                provider=provider,
+            raise UpstreamProtocolError(
+                f"{provider}: answer is not a JSON object", provider=provider
             )
         call.usage = self._registry.formats[target.format].read_usage(body)
         for translator in reversed(chain):
