@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omniroute.sse import SSEDecoder, encode
+from omniroute.sse import SSEDecoder, sse_frame
 
 STREAM = (
     b'data: {"a":1}\n\n'
@@ -43,6 +43,6 @@ def test_multi_line_data_is_joined() -> None:
 
 
 def test_encode_round_trips() -> None:
-    frame = encode({"k": "v"}, event="ping")
+    frame = sse_frame({"k": "v"}, event="ping")
     (event,) = SSEDecoder().feed(frame)
     assert (event.event, event.data) == ("ping", b'{"k":"v"}')

@@ -24,6 +24,7 @@ from .interfaces import (
     WireFormat,
 )
 from .settings import Settings
+from .sse import SSEDecoder, SSEEvent, sse_frame
 from .types import (
     Body,
     Candidate,
@@ -55,6 +56,8 @@ __all__ = [
     "PluginLoadError",
     "ProviderManifest",
     "RoutingStrategy",
+    "SSEDecoder",
+    "SSEEvent",
     "Settings",
     "StartupError",
     "StreamTranslator",
@@ -67,4 +70,5 @@ __all__ = [
     "WireFormat",
     "__version__",
     "hookimpl",
+    "sse_frame",
 ]

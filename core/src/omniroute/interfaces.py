@@ -98,7 +98,10 @@ class Translator(Protocol):
 
     def response(self, body: Body, model: str) -> Body: ...
 
-    def stream(self, model: str) -> StreamTranslator: ...
+    def stream(self, model: str, include_usage: bool) -> StreamTranslator:
+        """A fresh state machine for one stream. ``include_usage``: whether the client side
+        wants the usage event where its format makes it optional (OpenAI's
+        ``stream_options.include_usage``); formats that always report usage ignore it."""
 
 
 class Executor(Protocol):

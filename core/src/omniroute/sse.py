@@ -67,7 +67,7 @@ def _parse(frame: bytes) -> SSEEvent | None:
     return SSEEvent(name, b"\n".join(data), frame + b"\n\n")
 
 
-def encode(data: object, event: str | None = None) -> bytes:
+def sse_frame(data: object, event: str | None = None) -> bytes:
     """One SSE frame carrying ``data`` as JSON."""
     head = f"event: {event}\n".encode() if event else b""
     return head + b"data: " + orjson.dumps(data) + b"\n\n"

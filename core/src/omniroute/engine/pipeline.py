@@ -189,7 +189,11 @@ class Pipeline:
             await start.response.close()
             raise
         executor = self._registry.executors[target.provider.executor]
-        translators = [t.stream(target.model) for t in reversed(chain)]
+        # Inner stages always carry usage; only the client-facing stage honours the client.
+        translators = [
+            t.stream(target.model, include_usage=call.include_usage if t is chain[0] else True)
+            for t in reversed(chain)
+        ]
         frames = relay(
             call, start, executor, self._registry.formats[call.client_format], translators
         )
