@@ -13,6 +13,7 @@ from .observability.usage import UsageRecorder
 from .plugins import LoadedPlugins, build_registry, call_lifecycle, describe
 from .settings import Settings
 from .store import Store
+from .types import Connection
 from .upstream import create_client
 
 log = logging.getLogger("omniroute")
@@ -37,6 +38,7 @@ class Gateway:
             settings.upstream_transport, settings.upstream_connect_timeout
         )
         self.pipeline = Pipeline(settings, self.registry, self.upstream)
+        self.pipeline.credentials.sink = self._store_refreshed
         self.usage = UsageRecorder(
             self.store.insert_usage, settings.usage_flush_interval, settings.usage_batch_size
         )
@@ -68,6 +70,15 @@ class Gateway:
             await self.upstream.aclose()
             await asyncio.to_thread(self.store.close)
             self._prepared = False
+
+    async def _store_refreshed(self, connection: Connection) -> None:
+        """Persist a refreshed OAuth credential (encrypted) so a restart keeps it."""
+        await asyncio.to_thread(
+            self.store.update_connection,
+            connection.id,
+            secret=connection.secret,
+            extra=connection.extra,
+        )
 
     async def reload(self) -> None:
         """Rebuild the hot-path configuration snapshot from the store."""

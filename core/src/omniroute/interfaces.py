@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
-from .types import Body, Candidate, UpstreamRequest, Usage
+from .types import Body, Candidate, Connection, UpstreamRequest, Usage
 
 if TYPE_CHECKING:
     from .errors import GatewayError
 
 T = TypeVar("T")
+
+_NO_HEADERS: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,8 @@ class Surface:
     path: str
     methods: tuple[str, ...] = ("POST",)
     provider_scoped: bool = False
+    kind: Literal["generate", "count_tokens"] = "generate"
+    """``count_tokens`` surfaces answer with a token count instead of generating."""
 
 
 @runtime_checkable
@@ -72,6 +76,18 @@ class WireFormat(Protocol):
         """Token usage from a complete (non-stream) response body in this format."""
 
 
+@runtime_checkable
+class TokenCountingFormat(WireFormat, Protocol):
+    """A format with a ``count_tokens`` surface (Anthropic's ``/v1/messages/count_tokens``)."""
+
+    def token_count_body(self, tokens: int, source: str) -> Body:
+        """The answer of a ``count_tokens`` surface; ``source`` is ``provider`` when the
+        upstream counted, ``estimate`` when the gateway did."""
+
+    def read_token_count(self, body: Body) -> int | None:
+        """The count in an upstream's ``count_tokens`` answer in this format."""
+
+
 class StreamTranslator(Protocol):
     """Per-request state machine turning one format's SSE events into another's.
 
@@ -110,9 +126,18 @@ class Executor(Protocol):
     name: str
 
     def build_request(
-        self, candidate: Candidate, body: Body, stream: bool, timeout: float
+        self,
+        candidate: Candidate,
+        body: Body,
+        stream: bool,
+        timeout: float,
+        client_headers: Mapping[str, str] = _NO_HEADERS,
     ) -> UpstreamRequest:
-        """The upstream request for ``body`` (already in the provider's format)."""
+        """The upstream request for ``body`` (already in the provider's format).
+
+        ``client_headers`` are the inbound request's headers (lower-case), for executors that
+        forward a few of them (``anthropic-beta``); never forward credentials.
+        """
 
     def read_stream_usage(self, data: Body) -> Usage | None:
         """Usage carried by one stream event in the provider's format, if any."""
@@ -121,13 +146,46 @@ class Executor(Protocol):
         """True for a stream event that only carries usage the gateway asked for itself."""
 
 
+@runtime_checkable
+class TokenCountingExecutor(Executor, Protocol):
+    """An executor whose upstream counts tokens (Anthropic's ``count_tokens``)."""
+
+    def build_count_tokens_request(
+        self, candidate: Candidate, body: Body, timeout: float
+    ) -> UpstreamRequest:
+        """The upstream request counting the input tokens of ``body``."""
+
+
 class AuthStrategy(Protocol):
     """Turns a connection's credential into request headers (or query parameters)."""
 
     name: str
 
     async def apply(self, request: UpstreamRequest, candidate: Candidate) -> None:
-        """Add credentials to ``request`` in place; may refresh a token first."""
+        """Add credentials to ``request`` in place."""
+
+
+@runtime_checkable
+class RefreshingAuthStrategy(AuthStrategy, Protocol):
+    """An auth strategy whose credential expires (OAuth access tokens).
+
+    The engine asks ``needs_refresh`` before each use and refreshes once more after an
+    upstream 401; it stores the connection ``refresh`` returns (encrypted) and uses it from
+    then on, so strategies stay stateless.
+    """
+
+    def needs_refresh(self, connection: Connection) -> bool:
+        """True when the access token is missing or about to expire."""
+
+    async def refresh(self, connection: Connection, http: HttpSender) -> Connection:
+        """The connection with fresh credentials (``secret`` and ``extra``); raises
+        ``omniroute.UpstreamError`` when the token endpoint refuses."""
+
+
+class HttpSender(Protocol):
+    """The part of the gateway's upstream client a plugin may use (token refresh)."""
+
+    async def send(self, request: UpstreamRequest) -> Any: ...
 
 
 class RoutingStrategy(Protocol):

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from .errors import StartupError
-from .interfaces import AuthStrategy, Executor, RoutingStrategy, Translator, WireFormat
+from .interfaces import (
+    AuthStrategy,
+    Executor,
+    RoutingStrategy,
+    TokenCountingFormat,
+    Translator,
+    WireFormat,
+)
 from .types import ProviderManifest
 
 T = TypeVar("T")
@@ -135,6 +142,13 @@ class RegistryBuilder:
                 other = aliases.setdefault(alias, pid)
                 if other != pid:
                     yield f"model prefix {alias!r} is claimed by providers {other!r} and {pid!r}"
+        for name, wire_format in formats.items():
+            counts = any(surface.kind == "count_tokens" for surface in wire_format.surfaces)
+            if counts and not isinstance(wire_format, TokenCountingFormat):
+                yield (
+                    f"format {name!r} (plugin {self.formats.owners[name]!r}) declares a "
+                    "count_tokens surface but lacks token_count_body / read_token_count"
+                )
         for key, tr in self.translators.items.items():
             for fmt in (tr.source, tr.target):
                 if fmt not in formats:

@@ -95,6 +95,18 @@ class Usage:
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    def merge(self, later: Usage) -> Usage:
+        """Combine usage reported in parts (Claude streams: input at the start, output at the
+        end); each count is cumulative where repeated, so the larger value wins."""
+        return Usage(
+            prompt_tokens=max(self.prompt_tokens, later.prompt_tokens),
+            completion_tokens=max(self.completion_tokens, later.completion_tokens),
+            cache_read_tokens=max(self.cache_read_tokens, later.cache_read_tokens),
+            cache_write_tokens=max(self.cache_write_tokens, later.cache_write_tokens),
+            reasoning_tokens=max(self.reasoning_tokens, later.reasoning_tokens),
+            estimated=self.estimated and later.estimated,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Target:

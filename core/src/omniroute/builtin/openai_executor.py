@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import orjson
 
 from omniroute import Body, Candidate, UpstreamRequest, Usage
 
 from .openai_format import usage_from_openai
 
+_NO_HEADERS: Mapping[str, str] = {}
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 _SSE_HEADERS = {"Content-Type": "application/json", "Accept": "text/event-stream"}
 
@@ -22,7 +25,12 @@ class OpenAIChatExecutor:
     name = "openai-chat"
 
     def build_request(
-        self, candidate: Candidate, body: Body, stream: bool, timeout: float
+        self,
+        candidate: Candidate,
+        body: Body,
+        stream: bool,
+        timeout: float,
+        client_headers: Mapping[str, str] = _NO_HEADERS,
     ) -> UpstreamRequest:
         if stream:
             options = body.get("stream_options")

@@ -19,13 +19,22 @@ from ..errors import (
     UpstreamError,
     UpstreamProtocolError,
 )
-from ..interfaces import Translator
+from ..interfaces import (
+    AuthStrategy,
+    Executor,
+    RefreshingAuthStrategy,
+    TokenCountingExecutor,
+    TokenCountingFormat,
+    Translator,
+)
+from ..observability.estimate import estimate_prompt_tokens
 from ..registry import Registry
 from ..resilience.classification import TRANSPORT_FAILURE, Action, Failure, classify
 from ..settings import Settings
-from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target
+from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target, UpstreamRequest
 from ..upstream import UpstreamClient, UpstreamResponse
 from .answer import JsonAnswer, StreamAnswer
+from .credentials import Credentials
 from .relay import StreamStart, relay
 from .resolver import Resolver
 from .upstream_errors import upstream_error
@@ -44,11 +53,13 @@ class Pipeline:
         self._upstream = upstream
         self.snapshot = ConfigSnapshot()
         self.resolver = Resolver(registry, self.snapshot)
+        self.credentials = Credentials(upstream)
 
     def use_snapshot(self, snapshot: ConfigSnapshot) -> None:
         """Swap in a new configuration; calls already running keep the old one."""
         self.snapshot = snapshot
         self.resolver = Resolver(self._registry, snapshot)
+        self.credentials.forget()
 
     async def run(self, call: Call, provider_scope: str | None = None) -> JsonAnswer | StreamAnswer:
         targets = self.resolver.resolve(call.model, provider_scope)
@@ -64,6 +75,47 @@ class Pipeline:
             return answer
         assert last_error is not None
         raise last_error
+
+    async def count_tokens(self, call: Call, provider_scope: str | None = None) -> JsonAnswer:
+        """Input tokens of the call's request: counted by the first target whose upstream
+        speaks the client's format and can count, else estimated (and said so)."""
+        fmt = self._registry.formats[call.client_format]
+        assert isinstance(fmt, TokenCountingFormat)
+        for target in self.resolver.resolve(call.model, provider_scope):
+            tokens = await self._provider_count(call, target, fmt)
+            if tokens is not None:
+                call.status = 200
+                return JsonAnswer(orjson.dumps(fmt.token_count_body(tokens, "provider")))
+        call.status = 200
+        estimate = estimate_prompt_tokens(call.body)
+        return JsonAnswer(orjson.dumps(fmt.token_count_body(estimate, "estimate")))
+
+    async def _provider_count(
+        self, call: Call, target: Target, fmt: TokenCountingFormat
+    ) -> int | None:
+        executor = self._registry.executors[target.provider.executor]
+        if target.format != call.client_format or not isinstance(executor, TokenCountingExecutor):
+            return None
+        auth = self._registry.auth_strategies[target.provider.auth]
+        body = fmt.set_model(call.body, target.model)
+        for connection in self.connections_for(target):
+            candidate = await self.credentials.fresh(Candidate(target, connection), auth)
+            request = executor.build_count_tokens_request(
+                candidate, body, self._settings.upstream_timeout
+            )
+            try:
+                await auth.apply(request, candidate)
+                response = await self._upstream.send(request)
+                raw = await response.read()
+            except GatewayError as exc:
+                log.info("token count on %s failed: %s", target.provider.id, exc.message)
+                continue
+            if response.status == 200:
+                try:
+                    return fmt.read_token_count(orjson.loads(raw))
+                except orjson.JSONDecodeError:
+                    continue
+        return None
 
     def connections_for(self, target: Target) -> tuple[Connection, ...]:
         connections = self.snapshot.connections.get(target.provider.id, ())
@@ -101,12 +153,8 @@ class Pipeline:
             candidate = Candidate(target, connection)
             call.provider, call.upstream_model = provider.id, target.model
             call.connection_id = connection.id
-            request = executor.build_request(
-                candidate, body, call.stream, self._settings.upstream_timeout
-            )
             try:
-                await auth.apply(request, candidate)
-                response = await self._upstream.send(request)
+                response = await self._send(call, candidate, body, executor, auth)
             except NoCredentials as exc:
                 last_error = exc
                 continue
@@ -134,6 +182,42 @@ class Pipeline:
                 continue
         assert last_error is not None
         raise _NextTarget(last_error)
+
+    async def _send(
+        self,
+        call: Call,
+        candidate: Candidate,
+        body: Body,
+        executor: Executor,
+        auth: AuthStrategy,
+    ) -> UpstreamResponse:
+        """Build, authorise and send one attempt; an expiring OAuth token is refreshed first,
+        and a token the upstream rejects (401) is refreshed and tried once more."""
+        candidate = await self.credentials.fresh(candidate, auth)
+        response = await self._upstream.send(
+            await self._request(call, candidate, body, executor, auth)
+        )
+        if response.status == 401 and isinstance(auth, RefreshingAuthStrategy):
+            await response.read()
+            candidate = await self.credentials.fresh(candidate, auth, rejected=True)
+            response = await self._upstream.send(
+                await self._request(call, candidate, body, executor, auth)
+            )
+        return response
+
+    async def _request(
+        self,
+        call: Call,
+        candidate: Candidate,
+        body: Body,
+        executor: Executor,
+        auth: AuthStrategy,
+    ) -> UpstreamRequest:
+        request = executor.build_request(
+            candidate, body, call.stream, self._settings.upstream_timeout, call.headers
+        )
+        await auth.apply(request, candidate)
+        return request
 
     def _note_failure(
         self, call: Call, candidate: Candidate, error: GatewayError, failure: Failure

@@ -85,7 +85,7 @@ async def relay(
             if isinstance(data, dict):
                 usage = executor.read_stream_usage(data)
                 if usage is not None:
-                    call.usage = usage
+                    call.usage = usage if call.usage is None else call.usage.merge(usage)
                 if hide_usage_chunk and executor.is_usage_only(data):
                     continue
             if passthrough:

@@ -18,11 +18,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from ...engine.answer import JsonAnswer
+from ...engine.answer import JsonAnswer, StreamAnswer
 from ...errors import GatewayError, InvalidJSON, InvalidRequest
 from ...interfaces import Surface, WireFormat
+from ...observability.estimate import estimate_prompt_tokens
 from ...security.admission import admit
-from ...types import Call, UsageRecord
+from ...types import Call, Usage, UsageRecord
 from ..body import read_body
 
 if TYPE_CHECKING:
@@ -60,9 +61,13 @@ class SurfaceHandler:
         call = Call(request_id, self._fmt.name, {}, {}, "", False, started=started)
         try:
             call = await self._read_call(request, request_id, started)
-            answer = await self._gateway.pipeline.run(
-                call, request.path_params.get("provider") if self._surface.provider_scoped else None
-            )
+            scope = request.path_params.get("provider") if self._surface.provider_scoped else None
+            if self._surface.kind == "count_tokens":
+                answer: JsonAnswer | StreamAnswer = await self._gateway.pipeline.count_tokens(
+                    call, scope
+                )
+            else:
+                answer = await self._gateway.pipeline.run(call, scope)
         except GatewayError as exc:
             call.status, call.error = exc.status, exc.message
             self._record(call)
@@ -139,6 +144,8 @@ class SurfaceHandler:
 
     def _record(self, call: Call) -> None:
         usage = call.usage
+        if usage is None and call.status == 200 and self._surface.kind == "generate":
+            usage = Usage(prompt_tokens=estimate_prompt_tokens(call.body), estimated=True)
         self._gateway.usage.submit(
             UsageRecord(
                 request_id=call.request_id,
