@@ -17,12 +17,17 @@ from .hookspecs import hookimpl
 from .interfaces import (
     AuthStrategy,
     Executor,
+    HttpSender,
+    RefreshingAuthStrategy,
     RoutingStrategy,
     StreamTranslator,
     Surface,
+    TokenCountingExecutor,
+    TokenCountingFormat,
     Translator,
     WireFormat,
 )
+from .manifests import manifests_from_toml
 from .settings import Settings
 from .sse import SSEDecoder, SSEEvent, sse_frame
 from .types import (
@@ -49,12 +54,14 @@ __all__ = [
     "Connection",
     "Executor",
     "GatewayError",
+    "HttpSender",
     "InvalidRequest",
     "ModelInfo",
     "ModelNotFound",
     "NoCredentials",
     "PluginLoadError",
     "ProviderManifest",
+    "RefreshingAuthStrategy",
     "RoutingStrategy",
     "SSEDecoder",
     "SSEEvent",
@@ -63,6 +70,8 @@ __all__ = [
     "StreamTranslator",
     "Surface",
     "Target",
+    "TokenCountingExecutor",
+    "TokenCountingFormat",
     "Translator",
     "UpstreamError",
     "UpstreamRequest",
@@ -70,5 +79,6 @@ __all__ = [
     "WireFormat",
     "__version__",
     "hookimpl",
+    "manifests_from_toml",
     "sse_frame",
 ]

@@ -1,0 +1,79 @@
+"""The ``anthropic-messages`` executor: ``{base}/messages`` and ``{base}/messages/count_tokens``.
+
+Base URLs end where the API's ``/messages`` path starts (``https://api.anthropic.com/v1``,
+``https://api.minimax.io/anthropic/v1``), so one executor serves every Claude-format host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import orjson
+
+from omniroute import Body, Candidate, UpstreamRequest, Usage
+
+from .mapping import usage_from_claude
+
+_NO_HEADERS: Mapping[str, str] = {}
+_FORWARDED = ("anthropic-beta", "anthropic-version")
+"""Client headers that change what the API does and carry no credential."""
+
+_COUNT_FIELDS = ("model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers")
+"""What ``count_tokens`` accepts; it rejects generation fields such as ``max_tokens``."""
+
+
+def _headers(stream: bool, client_headers: Mapping[str, str]) -> dict[str, str]:
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "text/event-stream" if stream else "application/json",
+    }
+    for name in _FORWARDED:
+        value = client_headers.get(name)
+        if value:
+            headers[name] = value
+    return headers
+
+
+class MessagesExecutor:
+    name = "anthropic-messages"
+
+    def build_request(
+        self,
+        candidate: Candidate,
+        body: Body,
+        stream: bool,
+        timeout: float,
+        client_headers: Mapping[str, str] = _NO_HEADERS,
+    ) -> UpstreamRequest:
+        return UpstreamRequest(
+            method="POST",
+            url=f"{candidate.base_url}/messages",
+            headers=_headers(stream, client_headers),
+            body=orjson.dumps(body),
+            stream=stream,
+            timeout=timeout,
+        )
+
+    def build_count_tokens_request(
+        self, candidate: Candidate, body: Body, timeout: float
+    ) -> UpstreamRequest:
+        counted = {key: body[key] for key in _COUNT_FIELDS if key in body}
+        return UpstreamRequest(
+            method="POST",
+            url=f"{candidate.base_url}/messages/count_tokens",
+            headers=_headers(False, _NO_HEADERS),
+            body=orjson.dumps(counted),
+            stream=False,
+            timeout=timeout,
+        )
+
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        if data.get("type") == "message_start":
+            message = data.get("message")
+            return usage_from_claude(message.get("usage")) if isinstance(message, dict) else None
+        if data.get("type") == "message_delta":
+            return usage_from_claude(data.get("usage"))
+        return None
+
+    def is_usage_only(self, data: Body) -> bool:
+        return False
