@@ -95,6 +95,30 @@ class Usage:
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    @classmethod
+    def from_openai(cls, usage: Any) -> Usage | None:
+        """``Usage`` of an OpenAI ``usage`` object (the hub format), or None without one.
+
+        Cache reads come from ``prompt_tokens_details.cached_tokens`` (DeepSeek:
+        ``prompt_cache_hit_tokens``) and are part of ``prompt_tokens``; cache writes from
+        ``prompt_tokens_details.cache_creation_tokens``, the gateway's own extension.
+        """
+        if not isinstance(usage, dict):
+            return None
+        prompt = usage.get("prompt_tokens_details")
+        prompt = prompt if isinstance(prompt, dict) else {}
+        completion = usage.get("completion_tokens_details")
+        completion = completion if isinstance(completion, dict) else {}
+        return cls(
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
+            cache_read_tokens=_count(
+                prompt.get("cached_tokens") or usage.get("prompt_cache_hit_tokens")
+            ),
+            cache_write_tokens=_count(prompt.get("cache_creation_tokens")),
+            reasoning_tokens=_count(completion.get("reasoning_tokens")),
+        )
+
     def merge(self, later: Usage) -> Usage:
         """Combine usage reported in parts (Claude streams: input at the start, output at the
         end); each count is cumulative where repeated, so the larger value wins."""
@@ -106,6 +130,10 @@ class Usage:
             reasoning_tokens=max(self.reasoning_tokens, later.reasoning_tokens),
             estimated=self.estimated and later.estimated,
         )
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and value > 0 else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,6 @@ import orjson
 
 from omniroute import Body, Candidate, UpstreamRequest, Usage
 
-from .openai_format import usage_from_openai
-
 _NO_HEADERS: Mapping[str, str] = {}
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 _SSE_HEADERS = {"Content-Type": "application/json", "Accept": "text/event-stream"}
@@ -48,7 +46,7 @@ class OpenAIChatExecutor:
         )
 
     def read_stream_usage(self, data: Body) -> Usage | None:
-        return usage_from_openai(data.get("usage"))
+        return Usage.from_openai(data.get("usage"))
 
     def is_usage_only(self, data: Body) -> bool:
         """A trailing chunk that carries usage and no choices."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import orjson
 
@@ -16,20 +15,6 @@ def bearer_or_header_key(headers: Mapping[str, str]) -> str | None:
     if auth and auth[:7].lower() == "bearer ":
         return auth[7:].strip() or None
     return headers.get("x-api-key") or None
-
-
-def usage_from_openai(usage: Any) -> Usage | None:
-    """``Usage`` from an OpenAI ``usage`` object (cached and reasoning details included)."""
-    if not isinstance(usage, dict):
-        return None
-    prompt_details = usage.get("prompt_tokens_details") or {}
-    completion_details = usage.get("completion_tokens_details") or {}
-    return Usage(
-        prompt_tokens=int(usage.get("prompt_tokens") or 0),
-        completion_tokens=int(usage.get("completion_tokens") or 0),
-        cache_read_tokens=int(prompt_details.get("cached_tokens") or 0),
-        reasoning_tokens=int(completion_details.get("reasoning_tokens") or 0),
-    )
 
 
 class OpenAIFormat:
@@ -83,4 +68,4 @@ class OpenAIFormat:
         return b"data: " + orjson.dumps(self.error_body(error)) + b"\n\n"
 
     def read_usage(self, body: Body) -> Usage | None:
-        return usage_from_openai(body.get("usage"))
+        return Usage.from_openai(body.get("usage"))
