@@ -31,30 +31,34 @@ class StreamStart:
         self.response = response
         self.decoder = SSEDecoder()
         self.chunks = response.iter_chunks()
-        self.pending: list[SSEEvent] = []
+        self.head: list[tuple[bytes, list[SSEEvent]]] = []
 
     async def first_event(self, provider: str) -> None:
         """Read until one event arrived; raises ``UpstreamError`` when the stream fails first."""
         async for chunk in self.chunks:
-            self.pending.extend(self.decoder.feed(chunk))
-            if self.pending:
-                _decode(self.pending[0], provider)
+            events = self.decoder.feed(chunk)
+            self.head.append((chunk, events))
+            if events:
+                _decode(events[0], provider)
                 return
-        self.pending.extend(self.decoder.flush())
-        if not self.pending:
+        tail = self.decoder.flush()
+        if not tail:
             raise UpstreamProtocolError(
                 f"{provider}: the stream ended before its first event", provider=provider
             )
+        self.head.append((b"", tail))
 
-    async def events(self) -> AsyncIterator[SSEEvent]:
-        for event in self.pending:
-            yield event
-        self.pending = []
+    async def batches(self) -> AsyncIterator[tuple[bytes, list[SSEEvent]]]:
+        """Each raw chunk with the events it completed (the stream's tail comes last with an
+        empty chunk when it lacked a final blank line)."""
+        for batch in self.head:
+            yield batch
+        self.head = []
         async for chunk in self.chunks:
-            for event in self.decoder.feed(chunk):
-                yield event
-        for event in self.decoder.flush():
-            yield event
+            yield chunk, self.decoder.feed(chunk)
+        tail = self.decoder.flush()
+        if tail:
+            yield b"", tail
 
 
 def _decode(event: SSEEvent, provider: str) -> Any:
@@ -75,27 +79,32 @@ async def relay(
     client_format: WireFormat,
     translators: Sequence[StreamTranslator],
 ) -> AsyncIterator[bytes]:
-    """Client SSE frames for the upstream stream held by ``start``; fills ``call`` as it goes."""
+    """Client SSE frames for the upstream stream held by ``start``; fills ``call`` as it goes.
+
+    Same format on both sides: the upstream's bytes are forwarded exactly as they arrived
+    (comments and line endings included), unless the gateway must hide the usage chunk it
+    asked for itself, in which case whole events are forwarded.
+    """
     provider = call.provider or "upstream"
     passthrough = not translators
     hide_usage_chunk = passthrough and not call.include_usage
     try:
-        async for event in start.events():
-            data = _decode(event, provider)
-            if isinstance(data, dict):
-                usage = executor.read_stream_usage(data)
-                if usage is not None:
-                    call.usage = usage if call.usage is None else call.usage.merge(usage)
-                if hide_usage_chunk and executor.is_usage_only(data):
-                    continue
-            if passthrough:
-                yield event.raw
+        async for chunk, events in start.batches():
+            parsed = [(event, _decode(event, provider)) for event in events]
+            for _event, data in parsed:
+                if isinstance(data, dict):
+                    usage = executor.read_stream_usage(data)
+                    if usage is not None:
+                        call.usage = usage if call.usage is None else call.usage.merge(usage)
+            if passthrough and not hide_usage_chunk:
+                if chunk:
+                    yield chunk
                 continue
-            frames = translators[0].feed(event.event, data)
-            for translator in translators[1:]:
-                frames = _feed_frames(translator, frames, provider)
-            for frame in frames:
-                yield frame
+            for event, data in parsed:
+                for frame in _client_frames(
+                    event, data, executor, translators, hide_usage_chunk, provider
+                ):
+                    yield frame
         for index, translator in enumerate(translators):
             tail = translator.finish()
             for later in translators[index + 1 :]:
@@ -113,6 +122,24 @@ async def relay(
         if not call.status:
             call.status = 499
             call.error = "client disconnected"
+
+
+def _client_frames(
+    event: SSEEvent,
+    data: Any,
+    executor: Executor,
+    translators: Sequence[StreamTranslator],
+    hide_usage_chunk: bool,
+    provider: str,
+) -> list[bytes]:
+    """The client frames for one upstream event, whole-event passthrough or translated."""
+    if not translators:
+        hidden = hide_usage_chunk and isinstance(data, dict) and executor.is_usage_only(data)
+        return [] if hidden else [event.raw]
+    frames = translators[0].feed(event.event, data)
+    for translator in translators[1:]:
+        frames = _feed_frames(translator, frames, provider)
+    return frames
 
 
 def _feed_frames(translator: StreamTranslator, frames: list[bytes], provider: str) -> list[bytes]:
