@@ -8,6 +8,7 @@ output parses and the report renders even when the gateway could not start.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ sys.path.insert(0, str(BENCH))
 
 import loadgen  # noqa: E402
 import report  # noqa: E402
+import run  # noqa: E402
 import servers  # noqa: E402
 from mock_upstream import FIRST_TOKEN, JSON_SIZE, STREAM_DELTAS  # noqa: E402
 
@@ -130,7 +132,7 @@ def test_report_renders_without_a_gateway() -> None:
         "elapsed_s": 1.0,
         "pinned": True,
         "connections": 32,
-        "profile": {"duration": 1, "repeats": 1, "warmup": 1, "rounds": 1},
+        "profile": dataclasses.asdict(run.QUICK),
         "machine": {
             "cpus": 2,
             "cpu_model": "test",
@@ -153,7 +155,6 @@ def test_report_renders_without_a_gateway() -> None:
         "rss_idle_kb": dict.fromkeys(names, 1024),
         "rss_peak_kb": dict.fromkeys(names, 2048),
     }
-    results["profile"].update(warmup_rounds=1, stream_rounds=1)
     text = report.render(results, Path("bench/results/quick.json"))
     assert "## Transport comparison" in text
     assert "the omniroute command is not installed" in text

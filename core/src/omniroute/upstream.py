@@ -34,6 +34,25 @@ class UpstreamResponse(Protocol):
     async def close(self) -> None: ...
 
 
+class BufferedResponse:
+    """An answer whose body was already read, for code that must look at it and still hand
+    it on (a 401 kept after a failed token refresh)."""
+
+    def __init__(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self._body = body
+
+    async def read(self) -> bytes:
+        return self._body
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        yield self._body
+
+    async def close(self) -> None:
+        return None
+
+
 class UpstreamClient(Protocol):
     async def send(self, request: UpstreamRequest) -> UpstreamResponse: ...
 

@@ -1,14 +1,58 @@
-"""Hook implementations of the ``claude`` plugin (entry point ``claude``).
+"""Hook implementations of the ``claude`` plugin (entry point ``claude``)."""
 
-Empty on purpose until each piece exists: a hook that registered a half-built object would
-advertise a capability the gateway cannot serve. What will be registered here:
+from __future__ import annotations
 
-* ``register_formats``: the ``claude`` wire format, serving ``/v1/messages`` and
-  ``/v1/messages/count_tokens`` (Anthropic error shape, ``x-api-key`` gateway keys);
-* ``register_translators``: ``claude -> openai`` and ``openai -> claude`` requests, responses
-  and streams (tools, thinking blocks, usage);
-* ``register_executors``: the Anthropic Messages API executor;
-* ``register_auth_strategies``: ``x-api-key`` with ``anthropic-version``, and Claude Code OAuth
-  with refresh;
-* ``register_providers``: ``claude`` (API key) and ``cc`` (Claude Code) manifests.
-"""
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from omniroute import hookimpl
+
+if TYPE_CHECKING:
+    from omniroute import (
+        AuthStrategy,
+        Executor,
+        ProviderManifest,
+        Settings,
+        Translator,
+        WireFormat,
+    )
+
+
+@hookimpl
+def register_formats(register: Callable[[WireFormat], None]) -> None:
+    from .format import ClaudeFormat
+
+    register(ClaudeFormat())
+
+
+@hookimpl
+def register_translators(register: Callable[[Translator], None]) -> None:
+    from .claude_client import ClaudeClientTranslator
+    from .openai_client import OpenAIClientTranslator
+
+    register(ClaudeClientTranslator())
+    register(OpenAIClientTranslator())
+
+
+@hookimpl
+def register_executors(register: Callable[[Executor], None]) -> None:
+    from .executor import MessagesExecutor
+
+    register(MessagesExecutor())
+
+
+@hookimpl
+def register_auth_strategies(register: Callable[[AuthStrategy], None]) -> None:
+    from .auth import AnthropicKeyAuth, BearerAnthropicAuth, ClaudeCodeOAuth
+
+    register(AnthropicKeyAuth())
+    register(BearerAnthropicAuth())
+    register(ClaudeCodeOAuth())
+
+
+@hookimpl
+def register_providers(register: Callable[[ProviderManifest], None], settings: Settings) -> None:
+    from .providers import load_manifests
+
+    for manifest in load_manifests():
+        register(manifest)

@@ -78,7 +78,7 @@ class TestContract(ProviderContract):
 """
 
 
-CASES_PER_PROVIDER = 13
+CASES_PER_PROVIDER = 14
 
 
 def run_suite(pytester: pytest.Pytester, *providers: str) -> pytest.RunResult:

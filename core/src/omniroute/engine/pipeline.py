@@ -32,7 +32,7 @@ from ..registry import Registry
 from ..resilience.classification import TRANSPORT_FAILURE, Action, Failure, classify
 from ..settings import Settings
 from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target, UpstreamRequest
-from ..upstream import UpstreamClient, UpstreamResponse
+from ..upstream import BufferedResponse, UpstreamClient, UpstreamResponse
 from .answer import JsonAnswer, StreamAnswer
 from .credentials import Credentials
 from .relay import StreamStart, relay
@@ -198,8 +198,12 @@ class Pipeline:
             await self._request(call, candidate, body, executor, auth)
         )
         if response.status == 401 and isinstance(auth, RefreshingAuthStrategy):
-            await response.read()
-            candidate = await self.credentials.fresh(candidate, auth, rejected=True)
+            rejected = BufferedResponse(response.status, response.headers, await response.read())
+            try:
+                candidate = await self.credentials.fresh(candidate, auth, rejected=True)
+            except UpstreamError as exc:
+                log.warning("cannot renew the rejected token: %s", exc.message)
+                return rejected  # the provider's own 401 says more than our refresh failure
             response = await self._upstream.send(
                 await self._request(call, candidate, body, executor, auth)
             )

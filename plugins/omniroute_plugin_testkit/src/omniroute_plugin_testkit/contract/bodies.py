@@ -72,6 +72,34 @@ def chat_response(model: str, *, tool_call: bool = False) -> Body:
     }
 
 
+def tool_conversation(model: str, call: dict[str, Any], result: str) -> Body:
+    """The follow-up request answering ``call`` (an OpenAI tool call) with ``result``."""
+    body = chat_request(model, tools=True)
+    body["messages"] += [
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call["id"], "content": result},
+    ]
+    return body
+
+
+def streamed_tool_calls(chunks: list[Any]) -> list[dict[str, Any]]:
+    """The tool calls of an OpenAI stream, merged by index as clients merge them: the id,
+    type and name from the first delta of each call, the argument pieces concatenated."""
+    calls: dict[int, dict[str, Any]] = {}
+    for chunk in chunks:
+        for choice in chunk["choices"]:
+            for delta in choice["delta"].get("tool_calls") or []:
+                call = calls.setdefault(
+                    delta["index"],
+                    {"id": None, "type": "function", "function": {"name": None, "arguments": ""}},
+                )
+                call["id"] = call["id"] or delta.get("id")
+                function = delta.get("function") or {}
+                call["function"]["name"] = call["function"]["name"] or function.get("name")
+                call["function"]["arguments"] += function.get("arguments") or ""
+    return [calls[index] for index in sorted(calls)]
+
+
 def text_of(content: Any) -> str:
     """Message content as text, whether a string or a list of text parts."""
     if isinstance(content, str):

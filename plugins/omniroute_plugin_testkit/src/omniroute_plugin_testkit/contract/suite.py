@@ -10,22 +10,31 @@ those very objects and through the real gateway app against a mock upstream:
 * translation: an OpenAI request and answer survive the trip to the provider's format and
   back (identity providers must leave the body untouched but for the model);
 * through the gateway: a streamed answer arrives as well-formed OpenAI SSE ending in
-  ``[DONE]`` with usage, a JSON answer carries the upstream's words and usage, and upstream
-  errors reach the client with the right status, ``Retry-After`` and an OpenAI error body.
+  ``[DONE]`` with usage, a JSON answer carries the upstream's words and usage, a streamed
+  tool call arrives whole and its result is accepted on the next turn (the Claude mock
+  rejects a result that does not answer the call), and upstream errors reach the client with
+  the right status, ``Retry-After`` and an OpenAI error body.
 
-Checks needing a live upstream skip providers whose wire format has no mock yet.
+Checks needing a live upstream skip providers whose wire format has no mock yet. Where a
+format lets providers put the credential in different headers (Claude: ``x-api-key`` or
+``Authorization: Bearer``), the suite's mock accepts each and checks the key arrived; a
+plugin pins the header its provider must use with ``provider_mocks``.
 Run it by subclassing (the class name must start with ``Test``)::
 
     from omniroute_plugin_testkit.contract import ProviderContract
+    from omniroute_plugin_testkit.mock import AnthropicMessages
 
     class TestMyProviders(ProviderContract):
         providers = ("my-provider",)          # default: every registered provider
         extra_plugins = (("mine", my_hooks),)  # plugins not installed as distributions
+        provider_mocks = {"my-provider": lambda: AnthropicMessages(auth="bearer")}
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -37,7 +46,7 @@ from omniroute.plugins import build_registry
 from omniroute.registry import Registry
 
 from ..gateway import GatewayApp
-from ..mock import FORMATS, MockFormat, MockUpstream
+from ..mock import FORMATS, AnthropicMessages, MockFormat, MockUpstream
 from ..sse import parse_sse
 from .bodies import (
     PROMPT,
@@ -45,6 +54,8 @@ from .bodies import (
     chat_response,
     request_essentials,
     response_essentials,
+    streamed_tool_calls,
+    tool_conversation,
 )
 from .subject import Subject
 
@@ -55,6 +66,14 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", 
 CREDENTIAL_RULE = "the connection's key must reach the upstream (keyless: no credential header)"
 UNREACHABLE_BASE_URL = "http://127.0.0.1:9/v1"
 """Base URL for providers without a mock: checks that build requests never send them."""
+TOOL_RESULT = "contract result: 42"
+CONTRACT_MOCKS: Mapping[str, Callable[[], MockFormat]] = {
+    **FORMATS,
+    AnthropicMessages.name: functools.partial(AnthropicMessages, auth="either"),
+}
+"""The mock per wire format. Claude-format providers differ in where the key goes
+(``x-api-key`` for Anthropic, Bearer for MiniMax and OAuth tokens), which the manifest does
+not say, so the generic mock takes either and leaves the exact header to the plugin."""
 
 _registries: dict[type, Registry] = {}
 
@@ -68,8 +87,12 @@ class ProviderContract:
     """Allowlist of installed plugins (``OMNIROUTE_LOAD_PLUGINS``); None loads all."""
     extra_plugins: ClassVar[Sequence[tuple[str, object]]] = ()
     """In-process plugins, (name, hooks module or object), registered after installed ones."""
-    mock_formats: ClassVar[Mapping[str, Callable[[], MockFormat]]] = FORMATS
+    mock_formats: ClassVar[Mapping[str, Callable[[], MockFormat]]] = CONTRACT_MOCKS
     """Wire format name -> mock upstream format; extend it to cover a format of your own."""
+    provider_mocks: ClassVar[Mapping[str, Callable[[], MockFormat]]] = {}
+    """Provider id -> mock upstream format, overriding ``mock_formats`` for that provider:
+    how a plugin makes the suite insist on its provider's exact credential header
+    (``{"minimax": lambda: AnthropicMessages(auth="bearer")}``)."""
 
     @classmethod
     def contract_settings(cls, **overrides: Any) -> Settings:
@@ -103,7 +126,7 @@ class ProviderContract:
         """A mock speaking the provider's wire format, or None when there is none yet."""
         manifest = self.contract_registry().providers[provider_id]
         subject = Subject(manifest, UNREACHABLE_BASE_URL)
-        mock_format = self.mock_formats.get(subject.format)
+        mock_format = self.provider_mocks.get(provider_id) or self.mock_formats.get(subject.format)
         return None if mock_format is None else make_mock_upstream([mock_format()])
 
     @pytest.fixture
@@ -223,6 +246,38 @@ class ProviderContract:
         assert answer["usage"]["completion_tokens"] == len(f"echo: {PROMPT}".split())
         self._assert_upstream_saw(subject, live_upstream)
 
+    def test_tool_conversation_through_gateway(
+        self,
+        subject: Subject,
+        live_upstream: MockUpstream,
+        gateway_settings: Callable[..., Settings],
+    ) -> None:
+        """A streamed tool call reaches the client whole, and the client's answer to it is
+        what the upstream needs on the next turn: the same call id, the result next to it."""
+        settings = gateway_settings(subject.config(), load_plugins=self._load_plugins())
+
+        first, second = asyncio.run(self._tool_conversation(settings, subject.public_model))
+
+        assert first.status_code == 200, first.text
+        events = parse_sse(first.text)
+        assert events, "empty stream"
+        assert events[-1].done, "the stream must end with [DONE]"
+        chunks = [event.json() for event in events[:-1]]
+        calls = streamed_tool_calls(chunks)
+        assert len(calls) == 1, f"one tool call expected, got {calls}"
+        (call,) = calls
+        assert call["id"], "a streamed tool call must carry its id"
+        assert call["function"]["name"] == "lookup"
+        assert json.loads(call["function"]["arguments"]) == {"query": PROMPT}
+        finishes = [c["finish_reason"] for chunk in chunks for c in chunk["choices"]]
+        assert [f for f in finishes if f] == ["tool_calls"]
+        assert second is not None
+        assert second.status_code == 200, second.text
+        assert response_essentials(second.json())["text"] == f"tool result: {TOOL_RESULT}"
+        assert call["id"].encode() in live_upstream.last_request.raw, (
+            "the upstream must get its own tool call id back"
+        )
+
     @pytest.mark.parametrize(
         ("upstream_status", "client_status"),
         [(400, 400), (401, 502), (429, 429), (500, 500), (503, 503)],
@@ -263,6 +318,25 @@ class ProviderContract:
             response = await gateway.client.post("/v1/chat/completions", json=body)
             await response.aread()
             return response
+
+    async def _tool_conversation(
+        self, settings: Settings, model: str
+    ) -> tuple[httpx.Response, httpx.Response | None]:
+        """A streamed first turn offering a tool, then (when it made exactly one call) the
+        turn answering that call."""
+        async with GatewayApp(settings, self.extra_plugins) as gateway:
+            body = chat_request(model, stream=True, tools=True)
+            first = await gateway.client.post("/v1/chat/completions", json=body)
+            await first.aread()
+            if first.status_code != 200:
+                return first, None
+            calls = streamed_tool_calls([e.json() for e in parse_sse(first.text) if not e.done])
+            if len(calls) != 1:
+                return first, None
+            body = tool_conversation(model, calls[0], TOOL_RESULT)
+            second = await gateway.client.post("/v1/chat/completions", json=body)
+            await second.aread()
+            return first, second
 
     @staticmethod
     def _assert_upstream_saw(subject: Subject, upstream: MockUpstream) -> None:

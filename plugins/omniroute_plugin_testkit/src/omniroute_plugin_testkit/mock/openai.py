@@ -16,7 +16,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .replies import Reply, Tool, Turn, reply_to, split_fixed, split_words
-from .wire import Answer, Exchange, JsonAnswer, MockError, Route, StreamAnswer
+from .wire import (
+    Answer,
+    Exchange,
+    JsonAnswer,
+    MockError,
+    Route,
+    StreamAnswer,
+    bearer_token,
+    body_model,
+)
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 _ERROR_TYPES = {401: "invalid_request_error", 403: "permission_error", 429: "requests"}
@@ -48,15 +57,10 @@ class OpenAIChat:
         )
 
     def read_key(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
-            return None
-        return token.strip() or None
+        return bearer_token(headers)
 
     def read_model(self, exchange: Exchange) -> str | None:
-        body = exchange.body
-        model = body.get("model") if isinstance(body, dict) else None
-        return model if isinstance(model, str) else None
+        return body_model(exchange)
 
     def error_body(
         self, status: int, message: str, *, code: str | None = None, param: str | None = None

@@ -296,8 +296,16 @@ def _fault_response(fmt: MockFormat, fault: Fault) -> web.Response:
         body = fault.body.encode() if isinstance(fault.body, str) else fault.body
         headers = {"Content-Type": "text/plain", **fault.headers}
         return web.Response(body=body, status=status, headers=headers)
-    message = fault.message or f"mock upstream fault: {status} {HTTPStatus(status).phrase}"
+    message = fault.message or f"mock upstream fault: {status} {_phrase(status)}"
     return _json(fmt.error_body(status, message), status, fault.headers)
+
+
+def _phrase(status: int) -> str:
+    """The reason phrase of ``status``; APIs use codes HTTP never named (Anthropic's 529)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 async def _write_stream(

@@ -2,7 +2,7 @@
 
 The server owns everything that is the same for every upstream API (sockets, recording,
 credential checks, fault injection, writing JSON or SSE with delays and cuts); a format module
-(``openai.py``; later Anthropic Messages, Gemini, OpenAI Responses as siblings) only turns a
+(``openai.py``, ``anthropic.py``; later Gemini, OpenAI Responses as siblings) only turns a
 parsed request into an ``Answer`` and renders errors the way that API's SDKs parse them. So a
 new format is one small module of pure functions, and every fault works for it at once.
 """
@@ -105,3 +105,18 @@ class MockFormat(Protocol):
         self, status: int, message: str, *, code: str | None = None, param: str | None = None
     ) -> Any:
         """An error in the shape this API's SDKs parse."""
+
+
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (lower-case names), or None."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def body_model(exchange: Exchange) -> str | None:
+    """The ``model`` field of a JSON body: where the APIs that name it in the body put it."""
+    body = exchange.body
+    model = body.get("model") if isinstance(body, dict) else None
+    return model if isinstance(model, str) else None

@@ -1,0 +1,28 @@
+"""The ``openai -> claude`` translator: OpenAI Chat clients served by Claude upstreams."""
+
+from __future__ import annotations
+
+from omniroute import Body
+
+from .request import to_claude
+from .response import to_openai
+from .stream import OpenAIClientStream
+
+
+class OpenAIClientTranslator:
+    """OpenAI Chat requests to Anthropic Messages, and Claude answers back to OpenAI Chat.
+
+    Stateless: every stream gets its own ``OpenAIClientStream``.
+    """
+
+    source = "openai"
+    target = "claude"
+
+    def request(self, body: Body, model: str) -> Body:
+        return to_claude(body, model)
+
+    def response(self, body: Body, model: str) -> Body:
+        return to_openai(body, model)
+
+    def stream(self, model: str, include_usage: bool) -> OpenAIClientStream:
+        return OpenAIClientStream(model, include_usage)
