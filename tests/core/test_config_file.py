@@ -234,17 +234,27 @@ def test_documented_example_applies(
         for block in docs.split("```")
         if block.startswith("toml\n# omniroute.toml")
     ]
-    for name in ("OPENAI_API_KEY", "OPENAI_PERSONAL_KEY", "GROQ_API_KEY", "ANTHROPIC_API_KEY"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_PERSONAL_KEY",
+        "GROQ_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "CLAUDE_CODE_ACCESS_TOKEN",
+        "CLAUDE_CODE_REFRESH_TOKEN",
+    ):
         monkeypatch.setenv(name, f"secret-of-{name}")
     monkeypatch.setenv("OMNIROUTE_LAPTOP_KEY", "sk-omni-laptop")
     monkeypatch.setenv("OMNIROUTE_CI_KEY", "sk-omni-ci")
 
-    store.apply_config_file(_write(tmp_path, example))
+    store.apply_config_file(_write(tmp_path, example), lambda p: {"cc": "claude"}.get(p, p))
 
     snapshot = store.snapshot()
     assert [c.name for c in snapshot.connections["openai"]] == ["work", "personal"]
-    assert "claude" not in snapshot.connections
-    assert set(snapshot.combos) == {"coding", "spread"}
+    assert "anthropic" not in snapshot.connections, "the disabled connection is not used"
+    [subscription] = snapshot.connections["claude"]
+    assert subscription.secret == "secret-of-CLAUDE_CODE_ACCESS_TOKEN"
+    assert subscription.extra["refresh_token"] == "secret-of-CLAUDE_CODE_REFRESH_TOKEN"
+    assert set(snapshot.combos) == {"coding"}
     assert sorted(k.name for k in store.list_api_keys()) == ["ci", "laptop"]
 
 

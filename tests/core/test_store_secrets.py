@@ -46,6 +46,18 @@ def test_connection_secret_is_encrypted_in_the_database(
     assert store.list_connections()[0].secret == "sk-plaintext-value"
 
 
+def test_connection_extra_is_encrypted_in_the_database(
+    make_store: Callable[..., Store],
+) -> None:
+    store = make_store()
+    store.add_connection("claude", "sub", secret="at", extra={"refresh_token": "rt-secret"})
+
+    [(stored,)] = _raw(store.settings, "SELECT extra FROM connections")
+
+    assert "rt-secret" not in stored
+    assert store.list_connections()[0].extra == {"refresh_token": "rt-secret"}
+
+
 def test_api_key_is_stored_as_hash_only_by_default(make_store: Callable[..., Store]) -> None:
     store = make_store()
     _, key = store.add_api_key("laptop")

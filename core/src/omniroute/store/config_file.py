@@ -154,6 +154,13 @@ def _resolve(document: ConfigDocument, resolve_provider: ProviderResolver | None
             update["provider"] = provider
         if entry.api_key is not None:
             update["api_key"] = _resolve_secret(entry.api_key, label)
+        if entry.extra:
+            update["extra"] = {
+                key: _resolve_secret(value, f"{label} extra.{key}")
+                if isinstance(value, str)
+                else value
+                for key, value in entry.extra.items()
+            }
         resolved_connections.append(entry.model_copy(update=update))
     resolved_keys = [
         key.model_copy(update={"key": _resolve_secret(key.key, f"key {key.name!r}")})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any, TypedDict, cast
 
+import orjson
 from sqlmodel import Session, col, select
 
 from ..security.secrets import SecretBox
@@ -114,7 +115,7 @@ def to_connection(row: ConnectionRow, box: SecretBox) -> Connection:
         priority=row.priority,
         enabled=row.enabled,
         prefix=row.prefix,
-        extra=dict(row.extra),
+        extra=orjson.loads(box.decrypt(row.extra)) if row.extra else {},
     )
 
 
@@ -123,7 +124,7 @@ def _assign(row: ConnectionRow, box: SecretBox, fields: ConnectionFields) -> Non
         if field == "secret":
             row.secret = box.encrypt(value) if isinstance(value, str) else None
         elif field == "extra":
-            row.extra = dict(value) if isinstance(value, dict) else {}
+            row.extra = box.encrypt(orjson.dumps(value).decode()) if value else None
         else:
             setattr(row, field, value)
 

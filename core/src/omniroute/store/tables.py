@@ -49,7 +49,8 @@ class ConnectionRow(Table, table=True):
     prefix: str | None = None
     priority: int = 100
     enabled: bool = True
-    extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    extra: str | None = Field(default=None, sa_type=Text)
+    """Provider-specific options as encrypted JSON: they hold OAuth refresh tokens."""
     created_at: float = Field(default_factory=time.time)
     updated_at: float = Field(default_factory=time.time)
 

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(), nullable=True),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
-        sa.Column("extra", sa.JSON(), nullable=False),
+        sa.Column("extra", sa.Text(), nullable=True),
         sa.Column("created_at", sa.Float(), nullable=False),
         sa.Column("updated_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
