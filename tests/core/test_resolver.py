@@ -31,6 +31,9 @@ def snapshot() -> ConfigSnapshot:
             "coding": Combo("coding", (ComboStep("openai/gpt-4o"), ComboStep("fast"))),
             "outer": Combo("outer", (ComboStep("coding"), ComboStep("ds/deepseek-chat"))),
             "self": Combo("self", (ComboStep("self"),)),
+            "pinned": Combo(
+                "pinned", (ComboStep("groq/llama-3.1-8b-instant", connection_id="c2"),)
+            ),
         },
     )
 
@@ -95,3 +98,8 @@ def test_provider_scope(registry: Registry, snapshot: ConfigSnapshot) -> None:
         resolver.resolve("groq/llama", "openai")
     with pytest.raises(ProviderNotFound):
         resolver.resolve("gpt-4o", "nope")
+
+
+def test_combo_step_pins_a_connection(registry: Registry, snapshot: ConfigSnapshot) -> None:
+    (target,) = Resolver(registry, snapshot).resolve("pinned")
+    assert target.connection_ids == ("c2",)

@@ -7,6 +7,8 @@ of configured providers. Anything else is a 404 that says what was tried.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import ModelNotFound, ProviderMismatch, ProviderNotFound
 from ..registry import Registry
 from ..types import ConfigSnapshot, Target
@@ -56,7 +58,11 @@ class Resolver:
                 raise ModelNotFound(f"combo {model!r} nests too deep or refers to itself")
             targets: list[Target] = []
             for step in combo.steps:
-                targets.extend(self._resolve(step.model, depth + 1, (*seen, model)))
+                step_targets = self._resolve(step.model, depth + 1, (*seen, model))
+                if step.connection_id is not None:
+                    pinned = (step.connection_id,)
+                    step_targets = [replace(t, connection_ids=pinned) for t in step_targets]
+                targets.extend(step_targets)
             return targets
         alias = self._snapshot.aliases.get(model)
         if alias is not None and alias != model:
