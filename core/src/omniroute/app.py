@@ -12,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .api.admin.router import router as admin_router
-from .api.v1.models import ModelsHandler
+from .api.v1.models import FormatModelsHandler, ModelsHandler
 from .api.v1.surface import SurfaceHandler
 from .gateway import Gateway
+from .interfaces import ModelListingFormat
 from .settings import Settings
 
 
@@ -45,11 +46,12 @@ def create_app(
     app.state.gateway = gateway
     for fmt in gateway.registry.formats.values():
         for surface in fmt.surfaces:
+            if surface.kind == "list_models" and isinstance(fmt, ModelListingFormat):
+                endpoint = FormatModelsHandler(gateway, fmt).handle
+            else:
+                endpoint = SurfaceHandler(gateway, fmt, surface).handle
             app.router.add_route(
-                surface.path,
-                SurfaceHandler(gateway, fmt, surface).handle,
-                methods=list(surface.methods),
-                include_in_schema=False,
+                surface.path, endpoint, methods=list(surface.methods), include_in_schema=False
             )
     app.router.add_route("/v1/models", ModelsHandler(gateway).handle, methods=["GET"])
     app.include_router(admin_router)

@@ -7,7 +7,7 @@ may wait on is ``async``; pure transformations are plain functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
@@ -31,8 +31,9 @@ class Surface:
     path: str
     methods: tuple[str, ...] = ("POST",)
     provider_scoped: bool = False
-    kind: Literal["generate", "count_tokens"] = "generate"
-    """``count_tokens`` surfaces answer with a token count instead of generating."""
+    kind: Literal["generate", "count_tokens", "list_models"] = "generate"
+    """``count_tokens`` surfaces answer with a token count, ``list_models`` surfaces (GET)
+    with the routable models in the format's own listing shape."""
 
 
 @runtime_checkable
@@ -86,6 +87,25 @@ class TokenCountingFormat(WireFormat, Protocol):
 
     def read_token_count(self, body: Body) -> int | None:
         """The count in an upstream's ``count_tokens`` answer in this format."""
+
+
+@runtime_checkable
+class ModelListingFormat(WireFormat, Protocol):
+    """A format with its own model listing (Gemini's ``GET /v1beta/models``)."""
+
+    def model_list_body(self, models: Sequence[str]) -> Body:
+        """The listing of ``models`` (``prefix/model`` ids, combos, aliases)."""
+
+
+@runtime_checkable
+class ReframingFormat(WireFormat, Protocol):
+    """A format whose streams are not always SSE (Gemini without ``alt=sse`` streams one
+    JSON array)."""
+
+    def reframe_stream(
+        self, frames: AsyncIterator[bytes], query: Mapping[str, str]
+    ) -> tuple[str, AsyncIterator[bytes]]:
+        """The media type and body for a client that asked with ``query``, from SSE frames."""
 
 
 class StreamTranslator(Protocol):
@@ -144,6 +164,16 @@ class Executor(Protocol):
 
     def is_usage_only(self, data: Body) -> bool:
         """True for a stream event that only carries usage the gateway asked for itself."""
+
+
+@runtime_checkable
+class AdaptingExecutor(Executor, Protocol):
+    """An executor whose upstream wraps the format (Cloud Code's ``{"response": …}``
+    envelope): answers and stream events are unwrapped before anything else reads them."""
+
+    def adapt_response(self, body: Body) -> Body: ...
+
+    def adapt_event(self, data: Body) -> Body: ...
 
 
 @runtime_checkable

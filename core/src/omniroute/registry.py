@@ -15,6 +15,7 @@ from .errors import StartupError
 from .interfaces import (
     AuthStrategy,
     Executor,
+    ModelListingFormat,
     RoutingStrategy,
     TokenCountingFormat,
     Translator,
@@ -143,11 +144,17 @@ class RegistryBuilder:
                 if other != pid:
                     yield f"model prefix {alias!r} is claimed by providers {other!r} and {pid!r}"
         for name, wire_format in formats.items():
-            counts = any(surface.kind == "count_tokens" for surface in wire_format.surfaces)
-            if counts and not isinstance(wire_format, TokenCountingFormat):
+            kinds = {surface.kind for surface in wire_format.surfaces}
+            owner = self.formats.owners[name]
+            if "count_tokens" in kinds and not isinstance(wire_format, TokenCountingFormat):
                 yield (
-                    f"format {name!r} (plugin {self.formats.owners[name]!r}) declares a "
-                    "count_tokens surface but lacks token_count_body / read_token_count"
+                    f"format {name!r} (plugin {owner!r}) declares a count_tokens surface "
+                    "but lacks token_count_body / read_token_count"
+                )
+            if "list_models" in kinds and not isinstance(wire_format, ModelListingFormat):
+                yield (
+                    f"format {name!r} (plugin {owner!r}) declares a list_models surface "
+                    "but lacks model_list_body"
                 )
         for key, tr in self.translators.items.items():
             for fmt in (tr.source, tr.target):

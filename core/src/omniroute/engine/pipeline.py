@@ -20,6 +20,7 @@ from ..errors import (
     UpstreamProtocolError,
 )
 from ..interfaces import (
+    AdaptingExecutor,
     AuthStrategy,
     Executor,
     RefreshingAuthStrategy,
@@ -260,11 +261,15 @@ class Pipeline:
             raise UpstreamProtocolError(
                 f"{provider}: answer is not a JSON object", provider=provider
             )
+        executor = self._registry.executors[target.provider.executor]
+        adapting = isinstance(executor, AdaptingExecutor)
+        if isinstance(executor, AdaptingExecutor):
+            body = executor.adapt_response(body)
         call.usage = self._registry.formats[target.format].read_usage(body)
         for translator in reversed(chain):
             body = translator.response(body, target.model)
         call.status = 200
-        out = raw if not chain else orjson.dumps(body)
+        out = raw if not chain and not adapting else orjson.dumps(body)
         return JsonAnswer(out, headers=self._answer_headers(call))
 
     async def _stream_answer(

@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from ..errors import GatewayError, UpstreamProtocolError
-from ..interfaces import Executor, StreamTranslator, WireFormat
-from ..sse import DONE, SSEDecoder, SSEEvent
+from ..interfaces import AdaptingExecutor, Executor, StreamTranslator, WireFormat
+from ..sse import DONE, SSEDecoder, SSEEvent, sse_frame
 from ..types import Call
 from ..upstream import UpstreamResponse
 
@@ -61,15 +61,16 @@ class StreamStart:
             yield b"", tail
 
 
-def _decode(event: SSEEvent, provider: str) -> Any:
+def _decode(event: SSEEvent, provider: str, adapter: AdaptingExecutor | None = None) -> Any:
     if event.data == DONE:
         return None
     try:
-        return orjson.loads(event.data)
+        data = orjson.loads(event.data)
     except orjson.JSONDecodeError as exc:
         raise UpstreamProtocolError(
             f"{provider}: stream event is not JSON: {event.data[:200]!r}", provider=provider
         ) from exc
+    return adapter.adapt_event(data) if adapter is not None and isinstance(data, dict) else data
 
 
 async def relay(
@@ -88,21 +89,23 @@ async def relay(
     provider = call.provider or "upstream"
     passthrough = not translators
     hide_usage_chunk = passthrough and not call.include_usage
+    adapter = executor if isinstance(executor, AdaptingExecutor) else None
+    byte_exact = passthrough and not hide_usage_chunk and adapter is None
     try:
         async for chunk, events in start.batches():
-            parsed = [(event, _decode(event, provider)) for event in events]
+            parsed = [(event, _decode(event, provider, adapter)) for event in events]
             for _event, data in parsed:
                 if isinstance(data, dict):
                     usage = executor.read_stream_usage(data)
                     if usage is not None:
                         call.usage = usage if call.usage is None else call.usage.merge(usage)
-            if passthrough and not hide_usage_chunk:
+            if byte_exact:
                 if chunk:
                     yield chunk
                 continue
             for event, data in parsed:
                 for frame in _client_frames(
-                    event, data, executor, translators, hide_usage_chunk, provider
+                    event, data, executor, translators, hide_usage_chunk, provider, adapter
                 ):
                     yield frame
         for index, translator in enumerate(translators):
@@ -131,11 +134,14 @@ def _client_frames(
     translators: Sequence[StreamTranslator],
     hide_usage_chunk: bool,
     provider: str,
+    adapter: AdaptingExecutor | None,
 ) -> list[bytes]:
     """The client frames for one upstream event, whole-event passthrough or translated."""
     if not translators:
         hidden = hide_usage_chunk and isinstance(data, dict) and executor.is_usage_only(data)
-        return [] if hidden else [event.raw]
+        if hidden:
+            return []
+        return [sse_frame(data, event.event)] if adapter is not None else [event.raw]
     frames = translators[0].feed(event.event, data)
     for translator in translators[1:]:
         frames = _feed_frames(translator, frames, provider)

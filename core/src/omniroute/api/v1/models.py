@@ -9,6 +9,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...interfaces import ModelListingFormat
+
 if TYPE_CHECKING:
     from ...gateway import Gateway
 
@@ -41,6 +43,19 @@ def list_models(gateway: Gateway) -> list[dict[str, Any]]:
         for alias in snapshot.aliases
     )
     return data
+
+
+class FormatModelsHandler:
+    """A format's own model listing (``list_models`` surfaces)."""
+
+    def __init__(self, gateway: Gateway, fmt: ModelListingFormat) -> None:
+        self._gateway = gateway
+        self._fmt = fmt
+
+    async def handle(self, request: Request) -> Response:
+        ids = [entry["id"] for entry in list_models(self._gateway)]
+        body = self._fmt.model_list_body(ids)
+        return Response(orjson.dumps(body), media_type="application/json")
 
 
 class ModelsHandler:

@@ -20,7 +20,7 @@ from starlette.responses import Response, StreamingResponse
 
 from ...engine.answer import JsonAnswer, StreamAnswer
 from ...errors import GatewayError, InvalidJSON, InvalidRequest
-from ...interfaces import Surface, WireFormat
+from ...interfaces import ReframingFormat, Surface, WireFormat
 from ...observability.estimate import estimate_prompt_tokens
 from ...security.admission import admit
 from ...types import Call, Usage, UsageRecord
@@ -87,10 +87,13 @@ class SurfaceHandler:
                 media_type="application/json",
                 headers=answer.headers,
             )
+        media_type, body = "text/event-stream", self._finish_stream(call, answer.frames)
+        if isinstance(self._fmt, ReframingFormat):
+            media_type, body = self._fmt.reframe_stream(body, request.query_params)
         return StreamingResponse(
-            self._finish_stream(call, answer.frames),
+            body,
             status_code=answer.status,
-            media_type="text/event-stream",
+            media_type=media_type,
             headers={**SSE_HEADERS, **answer.headers},
         )
 
