@@ -28,6 +28,7 @@ from .interfaces import (
     WireFormat,
 )
 from .manifests import manifests_from_toml
+from .oauth import expiring, request_tokens, with_tokens
 from .settings import Settings
 from .sse import SSEDecoder, SSEEvent, sse_frame
 from .types import (
@@ -78,7 +79,10 @@ __all__ = [
     "Usage",
     "WireFormat",
     "__version__",
+    "expiring",
     "hookimpl",
     "manifests_from_toml",
+    "request_tokens",
     "sse_frame",
+    "with_tokens",
 ]

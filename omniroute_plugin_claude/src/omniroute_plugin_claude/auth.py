@@ -10,11 +10,6 @@
 from __future__ import annotations
 
 import os
-import time
-from dataclasses import replace
-from typing import Any
-
-import orjson
 
 from omniroute import (
     Candidate,
@@ -23,6 +18,9 @@ from omniroute import (
     NoCredentials,
     UpstreamError,
     UpstreamRequest,
+    expiring,
+    request_tokens,
+    with_tokens,
 )
 
 from .format import ANTHROPIC_VERSION
@@ -101,10 +99,9 @@ class ClaudeCodeOAuth:
     def needs_refresh(self, connection: Connection) -> bool:
         if not connection.extra.get("refresh_token"):
             return False  # nothing to refresh with: use the token as it is
-        expires_at = connection.extra.get("expires_at")
-        if not connection.secret or not isinstance(expires_at, int | float):
-            return not connection.secret
-        return expires_at - time.time() < REFRESH_LEAD_SECONDS
+        if not connection.secret:
+            return True
+        return expiring(connection.extra.get("expires_at"), REFRESH_LEAD_SECONDS)
 
     async def refresh(self, connection: Connection, http: HttpSender) -> Connection:
         refresh_token = connection.extra.get("refresh_token")
@@ -117,42 +114,10 @@ class ClaudeCodeOAuth:
         url = connection.extra.get("token_url") or os.environ.get(
             "CLAUDE_OAUTH_TOKEN_URL", DEFAULT_TOKEN_URL
         )
-        request = UpstreamRequest(
-            method="POST",
-            url=url,
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            body=orjson.dumps(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh_token,
-                    "client_id": CLAUDE_CODE_CLIENT_ID,
-                }
-            ),
-            stream=False,
-            timeout=30.0,
-        )
-        response = await http.send(request)
-        raw: bytes = await response.read()
-        tokens = _tokens(raw) if response.status == 200 else None
-        if tokens is None:
-            raise UpstreamError(
-                f"connection {connection.name!r}: refreshing the Claude OAuth token failed "
-                f"({response.status}): {raw[:200].decode(errors='replace')}",
-                code="upstream_auth_failed",
-            )
-        extra = dict(connection.extra)
-        extra["refresh_token"] = tokens.get("refresh_token") or refresh_token
-        expires_in = tokens.get("expires_in")
-        if isinstance(expires_in, int | float):
-            extra["expires_at"] = time.time() + expires_in
-        return replace(connection, secret=tokens["access_token"], extra=extra)
-
-
-def _tokens(raw: bytes) -> dict[str, Any] | None:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    if isinstance(data, dict) and isinstance(data.get("access_token"), str):
-        return data
-    return None
+        fields = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": CLAUDE_CODE_CLIENT_ID,
+        }
+        tokens = await request_tokens(http, url, fields, form=False, account=connection.name)
+        return with_tokens(connection, tokens)

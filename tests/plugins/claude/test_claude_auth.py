@@ -115,7 +115,7 @@ async def test_refresh_rotates_tokens(token_host: tuple[MockUpstream, OAuthToken
         assert sent["grant_type"] == "refresh_token"
         assert sent["refresh_token"] == "rt-0"
         assert sent["client_id"]
-        with pytest.raises(UpstreamError, match="refreshing the Claude OAuth token failed"):
+        with pytest.raises(UpstreamError, match="token endpoint refused to issue a token"):
             await ClaudeCodeOAuth().refresh(oauth_connection(mock.url, 10), http)  # rt-0 used
     finally:
         await http.aclose()
