@@ -13,10 +13,13 @@ from typing import Any, Generic, TypeVar
 
 from .errors import StartupError
 from .interfaces import (
+    AdaptingExecutor,
     AuthStrategy,
     Executor,
     ModelListingFormat,
+    RefreshingAuthStrategy,
     RoutingStrategy,
+    TokenCountingExecutor,
     TokenCountingFormat,
     Translator,
     WireFormat,
@@ -189,12 +192,28 @@ class Registry:
     routing_strategies: dict[str, RoutingStrategy]
     providers: dict[str, ProviderManifest]
     prefixes: dict[str, str] = field(default_factory=dict)
+    refreshing: dict[str, RefreshingAuthStrategy] = field(default_factory=dict)
+    """Auth strategies whose credentials expire, by name."""
+    adapting: dict[str, AdaptingExecutor] = field(default_factory=dict)
+    """Executors that unwrap their upstream's envelope, by name."""
+    counting: dict[str, TokenCountingExecutor] = field(default_factory=dict)
+    """Executors whose upstream counts tokens, by name."""
 
     def __post_init__(self) -> None:
+        # Optional capabilities are resolved once here: isinstance() against a
+        # runtime-checkable Protocol inspects every member and is far too slow per request.
         for pid, manifest in self.providers.items():
             self.prefixes[pid] = pid
             for alias in manifest.aliases:
                 self.prefixes[alias] = pid
+        for name, auth in self.auth_strategies.items():
+            if isinstance(auth, RefreshingAuthStrategy):
+                self.refreshing[name] = auth
+        for name, executor in self.executors.items():
+            if isinstance(executor, AdaptingExecutor):
+                self.adapting[name] = executor
+            if isinstance(executor, TokenCountingExecutor):
+                self.counting[name] = executor
 
     def translation_chain(self, source: str, target: str) -> list[Translator]:
         """Translators turning ``source`` bodies into ``target`` bodies (empty when equal).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from ..interfaces import AuthStrategy, HttpSender, RefreshingAuthStrategy
+from ..interfaces import HttpSender, RefreshingAuthStrategy
 from ..types import Candidate, Connection
 
 CredentialSink = Callable[[Connection], Awaitable[None]]
@@ -26,13 +26,18 @@ class Credentials:
         self._latest: dict[str, Connection] = {}
 
     async def fresh(
-        self, candidate: Candidate, auth: AuthStrategy, *, rejected: bool = False
+        self,
+        candidate: Candidate,
+        auth: RefreshingAuthStrategy | None,
+        *,
+        rejected: bool = False,
     ) -> Candidate:
         """``candidate`` with a usable credential; ``rejected`` forces a refresh after a 401.
 
-        Returns the candidate unchanged for strategies whose credentials do not expire.
+        ``auth`` is None for strategies whose credentials do not expire: the candidate is
+        returned unchanged.
         """
-        if not isinstance(auth, RefreshingAuthStrategy):
+        if auth is None:
             return candidate
         connection = self._latest.get(candidate.connection.id, candidate.connection)
         if not rejected and not auth.needs_refresh(connection):

@@ -20,11 +20,8 @@ from ..errors import (
     UpstreamProtocolError,
 )
 from ..interfaces import (
-    AdaptingExecutor,
     AuthStrategy,
     Executor,
-    RefreshingAuthStrategy,
-    TokenCountingExecutor,
     TokenCountingFormat,
     Translator,
 )
@@ -81,7 +78,7 @@ class Pipeline:
         """Input tokens of the call's request: counted by the first target whose upstream
         speaks the client's format and can count, else estimated (and said so)."""
         fmt = self._registry.formats[call.client_format]
-        assert isinstance(fmt, TokenCountingFormat)
+        assert isinstance(fmt, TokenCountingFormat)  # checked at startup for count surfaces
         for target in self.resolver.resolve(call.model, provider_scope):
             tokens = await self._provider_count(call, target, fmt)
             if tokens is not None:
@@ -94,13 +91,14 @@ class Pipeline:
     async def _provider_count(
         self, call: Call, target: Target, fmt: TokenCountingFormat
     ) -> int | None:
-        executor = self._registry.executors[target.provider.executor]
-        if target.format != call.client_format or not isinstance(executor, TokenCountingExecutor):
+        executor = self._registry.counting.get(target.provider.executor)
+        if target.format != call.client_format or executor is None:
             return None
         auth = self._registry.auth_strategies[target.provider.auth]
+        refresher = self._registry.refreshing.get(target.provider.auth)
         body = fmt.set_model(call.body, target.model)
         for connection in self.connections_for(target):
-            candidate = await self.credentials.fresh(Candidate(target, connection), auth)
+            candidate = await self.credentials.fresh(Candidate(target, connection), refresher)
             request = executor.build_count_tokens_request(
                 candidate, body, self._settings.upstream_timeout
             )
@@ -194,14 +192,15 @@ class Pipeline:
     ) -> UpstreamResponse:
         """Build, authorise and send one attempt; an expiring OAuth token is refreshed first,
         and a token the upstream rejects (401) is refreshed and tried once more."""
-        candidate = await self.credentials.fresh(candidate, auth)
+        refresher = self._registry.refreshing.get(candidate.target.provider.auth)
+        candidate = await self.credentials.fresh(candidate, refresher)
         response = await self._upstream.send(
             await self._request(call, candidate, body, executor, auth)
         )
-        if response.status == 401 and isinstance(auth, RefreshingAuthStrategy):
+        if response.status == 401 and refresher is not None:
             rejected = BufferedResponse(response.status, response.headers, await response.read())
             try:
-                candidate = await self.credentials.fresh(candidate, auth, rejected=True)
+                candidate = await self.credentials.fresh(candidate, refresher, rejected=True)
             except UpstreamError as exc:
                 log.warning("cannot renew the rejected token: %s", exc.message)
                 return rejected  # the provider's own 401 says more than our refresh failure
@@ -261,15 +260,14 @@ class Pipeline:
             raise UpstreamProtocolError(
                 f"{provider}: answer is not a JSON object", provider=provider
             )
-        executor = self._registry.executors[target.provider.executor]
-        adapting = isinstance(executor, AdaptingExecutor)
-        if isinstance(executor, AdaptingExecutor):
-            body = executor.adapt_response(body)
+        adapter = self._registry.adapting.get(target.provider.executor)
+        if adapter is not None:
+            body = adapter.adapt_response(body)
         call.usage = self._registry.formats[target.format].read_usage(body)
         for translator in reversed(chain):
             body = translator.response(body, target.model)
         call.status = 200
-        out = raw if not chain and not adapting else orjson.dumps(body)
+        out = raw if not chain and adapter is None else orjson.dumps(body)
         return JsonAnswer(out, headers=self._answer_headers(call))
 
     async def _stream_answer(
@@ -288,7 +286,12 @@ class Pipeline:
             for t in reversed(chain)
         ]
         frames = relay(
-            call, start, executor, self._registry.formats[call.client_format], translators
+            call,
+            start,
+            executor,
+            self._registry.formats[call.client_format],
+            translators,
+            self._registry.adapting.get(target.provider.executor),
         )
         return StreamAnswer(frames, headers=self._answer_headers(call))
 

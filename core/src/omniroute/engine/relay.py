@@ -79,6 +79,7 @@ async def relay(
     executor: Executor,
     client_format: WireFormat,
     translators: Sequence[StreamTranslator],
+    adapter: AdaptingExecutor | None = None,
 ) -> AsyncIterator[bytes]:
     """Client SSE frames for the upstream stream held by ``start``; fills ``call`` as it goes.
 
@@ -89,7 +90,6 @@ async def relay(
     provider = call.provider or "upstream"
     passthrough = not translators
     hide_usage_chunk = passthrough and not call.include_usage
-    adapter = executor if isinstance(executor, AdaptingExecutor) else None
     byte_exact = passthrough and not hide_usage_chunk and adapter is None
     try:
         async for chunk, events in start.batches():

@@ -54,6 +54,7 @@ class SurfaceHandler:
         self._gateway = gateway
         self._fmt = fmt
         self._surface = surface
+        self._reframer = fmt if isinstance(fmt, ReframingFormat) else None
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -88,8 +89,8 @@ class SurfaceHandler:
                 headers=answer.headers,
             )
         media_type, body = "text/event-stream", self._finish_stream(call, answer.frames)
-        if isinstance(self._fmt, ReframingFormat):
-            media_type, body = self._fmt.reframe_stream(body, request.query_params)
+        if self._reframer is not None:
+            media_type, body = self._reframer.reframe_stream(body, request.query_params)
         return StreamingResponse(
             body,
             status_code=answer.status,
