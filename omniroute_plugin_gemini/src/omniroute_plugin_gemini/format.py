@@ -27,7 +27,8 @@ _STATUS_NAMES = {
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
-_MODEL_PATH = "/v1beta/models/{model:path}"
+_MODEL_PATHS = ("/v1beta/models/{model:path}", "/v1/models/{model:path}")
+"""``google-genai`` defaults to ``v1``; Gemini CLI and older SDKs use ``v1beta``."""
 
 
 def status_name(status: int) -> str:
@@ -40,9 +41,9 @@ def status_name(status: int) -> str:
 class GeminiFormat:
     name = "gemini"
     surfaces = (
-        Surface(f"{_MODEL_PATH}:generateContent"),
-        Surface(f"{_MODEL_PATH}:streamGenerateContent"),
-        Surface(f"{_MODEL_PATH}:countTokens", kind="count_tokens"),
+        *(Surface(f"{path}:generateContent") for path in _MODEL_PATHS),
+        *(Surface(f"{path}:streamGenerateContent") for path in _MODEL_PATHS),
+        *(Surface(f"{path}:countTokens", kind="count_tokens") for path in _MODEL_PATHS),
         Surface("/v1beta/models", methods=("GET",), kind="list_models"),
     )
 

@@ -105,18 +105,33 @@ def function_calling_config(choice: Any) -> dict[str, Any] | None:
 
 
 def openai_tool_choice(config: Any) -> Any:
-    """Gemini ``functionCallingConfig`` → OpenAI ``tool_choice`` (None: leave it out)."""
+    """Gemini ``functionCallingConfig`` → OpenAI ``tool_choice`` (None: leave it out).
+
+    ``VALIDATED`` lets the model answer with text or a (schema-checked) call, so it is
+    ``auto``, not ``required``; only ``ANY`` forces a call. Several ``allowedFunctionNames``
+    have no ``tool_choice`` form: the caller narrows the tool list to them.
+    """
     if not isinstance(config, dict):
         return None
     mode = str(config.get("mode", "AUTO")).upper()
     if mode == "NONE":
         return "none"
-    if mode in ("ANY", "VALIDATED"):
+    if mode == "ANY":
         names = config.get("allowedFunctionNames") or []
         if len(names) == 1:
             return {"type": "function", "function": {"name": names[0]}}
         return "required"
     return "auto"
+
+
+# -- thought signatures ---------------------------------------------------------------------
+
+SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator"
+"""Google's documented ``thoughtSignature`` for function calls Gemini did not generate.
+
+Gemini 3 rejects a replayed model turn whose first ``functionCall`` part lacks a signature
+(the original's #1467/#10211); calls made by another model have none to replay, so they carry
+this value, as Gemini CLI does for its own history."""
 
 
 # -- thinking -------------------------------------------------------------------------------

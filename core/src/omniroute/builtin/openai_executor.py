@@ -30,6 +30,9 @@ class OpenAIChatExecutor:
         timeout: float,
         client_headers: Mapping[str, str] = _NO_HEADERS,
     ) -> UpstreamRequest:
+        if body.get("stream", False) is not stream:
+            # Clients of other formats say "stream" in the URL (Gemini), not in the body.
+            body = {**body, "stream": stream}
         if stream:
             options = body.get("stream_options")
             if not (isinstance(options, dict) and options.get("include_usage") is True):
