@@ -10,8 +10,11 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import request_response
+from starlette.types import ASGIApp
 
 from .api.admin.router import router as admin_router
+from .api.dispatch import SurfaceDispatch
 from .api.v1.models import FormatModelsHandler, ModelsHandler
 from .api.v1.surface import SurfaceHandler
 from .gateway import Gateway
@@ -44,6 +47,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.gateway = gateway
+    fixed_paths: dict[tuple[str, str], ASGIApp] = {}
     for fmt in gateway.registry.formats.values():
         for surface in fmt.surfaces:
             if surface.kind == "list_models" and isinstance(fmt, ModelListingFormat):
@@ -53,6 +57,10 @@ def create_app(
             app.router.add_route(
                 surface.path, endpoint, methods=list(surface.methods), include_in_schema=False
             )
+            if "{" not in surface.path:
+                for method in surface.methods:
+                    fixed_paths[(method, surface.path)] = request_response(endpoint)
+    app.add_middleware(SurfaceDispatch, routes=fixed_paths)
     app.router.add_route("/v1/models", ModelsHandler(gateway).handle, methods=["GET"])
     app.include_router(admin_router)
 

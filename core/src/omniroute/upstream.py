@@ -96,6 +96,7 @@ class AiohttpClient:
     def __init__(self, connect_timeout: float) -> None:
         self._connect_timeout = connect_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         # Created lazily: a ClientSession must be born inside the running event loop.
@@ -107,9 +108,12 @@ class AiohttpClient:
         return self._session
 
     async def send(self, request: UpstreamRequest) -> UpstreamResponse:
-        timeout = aiohttp.ClientTimeout(
-            total=None, connect=self._connect_timeout, sock_read=request.timeout
-        )
+        timeout = self._timeouts.get(request.timeout)
+        if timeout is None:
+            timeout = aiohttp.ClientTimeout(
+                total=None, connect=self._connect_timeout, sock_read=request.timeout
+            )
+            self._timeouts[request.timeout] = timeout  # a handful of distinct values
         try:
             resp = await self._get_session().request(
                 request.method,

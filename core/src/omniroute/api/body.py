@@ -7,9 +7,9 @@ from starlette.requests import Request
 from ..errors import PayloadTooLarge
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, or ``PayloadTooLarge`` as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
+async def read_body(request: Request, limit: int, declared: str | None) -> bytes:
+    """The whole body, or ``PayloadTooLarge`` as soon as it passes ``limit`` bytes;
+    ``declared`` is the request's ``Content-Length``, checked before reading anything."""
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body of {declared} bytes exceeds the {limit}-byte limit")
     chunks: list[bytes] = []
