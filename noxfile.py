@@ -86,8 +86,8 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Gateway vs direct vs bare proxies; writes docs/performance.md."""
-    _install(session, CORE, TESTKIT, groups=("bench",))
-    session.run("python", "bench/run.py", *session.posargs)
+    _install(session, CORE, *FLAGSHIPS, groups=("bench",))
+    session.run("python", "bench/run.py", "--out", "docs/performance.md", *session.posargs)
 
 
 @nox.session

@@ -275,8 +275,8 @@ def render(results: dict[str, Any], json_path: Path) -> str:
         "     change the prose in bench/report.py and rerun. -->",
         "",
         f"Run of {results['date']} ({results['mode']} profile, {results['elapsed_s']} s); raw "
-        f"numbers in `{json_path}`. "
-        + ("**Quick smoke run: too short to quote.**" if results["mode"] == "quick" else ""),
+        f"numbers in `{json_path}`."
+        + (" **Quick smoke run: too short to quote.**" if results["mode"] == "quick" else ""),
         "",
         "## Machine",
         "",

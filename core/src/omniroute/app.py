@@ -45,6 +45,9 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        # FastAPI's built-in OpenTelemetry looks for providers on every request; the gateway
+        # records its own usage and latency, so it stays off until the gateway exports OTel.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.gateway = gateway
     fixed_paths: dict[tuple[str, str], ASGIApp] = {}

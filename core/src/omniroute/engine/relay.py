@@ -103,11 +103,16 @@ async def relay(
                 if chunk:
                     yield chunk
                 continue
-            for event, data in parsed:
+            # One write per upstream chunk: each yield is a socket write in the server.
+            out = b"".join(
+                frame
+                for event, data in parsed
                 for frame in _client_frames(
                     event, data, executor, translators, hide_usage_chunk, provider, adapter
-                ):
-                    yield frame
+                )
+            )
+            if out:
+                yield out
         for index, translator in enumerate(translators):
             tail = translator.finish()
             for later in translators[index + 1 :]:

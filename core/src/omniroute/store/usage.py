@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, delete, func, insert
+from sqlalchemy import ColumnElement, delete, func
 from sqlmodel import Session, col, select
 
 from ..types import UsageRecord
@@ -35,7 +35,9 @@ class UsageFilter(TypedDict, total=False):
 def insert_many(session: Session, records: Sequence[UsageRecord]) -> None:
     """Append ``records`` in one executemany statement."""
     if records:
-        session.exec(insert(UsageRow), params=[_row(r) for r in records])
+        # A Core insert on the table: the ORM's bulk path costs several times more per row.
+        table = UsageRow.__table__  # type: ignore[attr-defined]
+        session.connection().execute(table.insert(), [_row(r) for r in records])
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(UsageRecord))
