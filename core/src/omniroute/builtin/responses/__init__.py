@@ -1,0 +1,1 @@
+"""The OpenAI Responses API (``openai-responses``): format, translators and their shared rules."""
