@@ -27,6 +27,12 @@ from omniroute.resilience.classification import Action, FailureKind, classify, r
         (404, "no such model", FailureKind.MODEL_NOT_FOUND, Action.NEXT_TARGET),
         (400, "The model `x` does not exist", FailureKind.MODEL_NOT_FOUND, Action.NEXT_TARGET),
         (400, "messages: field required", FailureKind.BAD_REQUEST, Action.STOP),
+        (
+            400,
+            "API key not valid. Please pass a valid API key. API_KEY_INVALID",
+            FailureKind.AUTH,
+            Action.NEXT_ACCOUNT,
+        ),
         (422, "unprocessable", FailureKind.BAD_REQUEST, Action.STOP),
         (500, "boom", FailureKind.TRANSIENT, Action.NEXT_ACCOUNT),
         (503, "overloaded", FailureKind.TRANSIENT, Action.NEXT_ACCOUNT),

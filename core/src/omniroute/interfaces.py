@@ -76,6 +76,14 @@ class WireFormat(Protocol):
     def read_usage(self, body: Body) -> Usage | None:
         """Token usage from a complete (non-stream) response body in this format."""
 
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        """Usage carried by one parsed stream event in this format, if any (partial usage
+        is merged: the larger count wins)."""
+
+    def is_usage_only(self, data: Body) -> bool:
+        """True for a stream event that only carries usage the gateway asked for itself
+        (OpenAI's trailing usage chunk), so clients that did not ask never see it."""
+
 
 @runtime_checkable
 class TokenCountingFormat(WireFormat, Protocol):
@@ -158,12 +166,6 @@ class Executor(Protocol):
         ``client_headers`` are the inbound request's headers (lower-case), for executors that
         forward a few of them (``anthropic-beta``); never forward credentials.
         """
-
-    def read_stream_usage(self, data: Body) -> Usage | None:
-        """Usage carried by one stream event in the provider's format, if any."""
-
-    def is_usage_only(self, data: Body) -> bool:
-        """True for a stream event that only carries usage the gateway asked for itself."""
 
 
 @runtime_checkable

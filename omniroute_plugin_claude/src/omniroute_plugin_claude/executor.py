@@ -10,9 +10,7 @@ from collections.abc import Mapping
 
 import orjson
 
-from omniroute import Body, Candidate, UpstreamRequest, Usage
-
-from .mapping import usage_from_claude
+from omniroute import Body, Candidate, UpstreamRequest
 
 _NO_HEADERS: Mapping[str, str] = {}
 _FORWARDED = ("anthropic-beta", "anthropic-version")
@@ -66,14 +64,3 @@ class MessagesExecutor:
             stream=False,
             timeout=timeout,
         )
-
-    def read_stream_usage(self, data: Body) -> Usage | None:
-        if data.get("type") == "message_start":
-            message = data.get("message")
-            return usage_from_claude(message.get("usage")) if isinstance(message, dict) else None
-        if data.get("type") == "message_delta":
-            return usage_from_claude(data.get("usage"))
-        return None
-
-    def is_usage_only(self, data: Body) -> bool:
-        return False

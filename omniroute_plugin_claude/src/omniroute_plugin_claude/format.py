@@ -89,6 +89,18 @@ class ClaudeFormat:
     def read_usage(self, body: Body) -> Usage | None:
         return usage_from_claude(body.get("usage"))
 
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        kind = data.get("type")
+        if kind == "message_start":
+            message = data.get("message")
+            return usage_from_claude(message.get("usage")) if isinstance(message, dict) else None
+        if kind == "message_delta":
+            return usage_from_claude(data.get("usage"))
+        return None
+
+    def is_usage_only(self, data: Body) -> bool:
+        return False
+
     def token_count_body(self, tokens: int, source: str) -> Body:
         return {"input_tokens": tokens, "source": source}
 

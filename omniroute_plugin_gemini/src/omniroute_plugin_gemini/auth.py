@@ -163,7 +163,12 @@ def signed_jwt(account: dict[str, Any], audience: str, now: float | None = None)
         "exp": issued + JWT_LIFETIME_SECONDS,
     }
     signing_input = f"{_b64(json.dumps(header))}.{_b64(json.dumps(claims))}".encode()
-    key = serialization.load_pem_private_key(account["private_key"].encode(), password=None)
+    try:
+        key = serialization.load_pem_private_key(account["private_key"].encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise UpstreamError(
+            f"the service account's private_key cannot be read: {exc}", code="upstream_auth_failed"
+        ) from exc
     if not isinstance(key, rsa.RSAPrivateKey):
         raise UpstreamError(
             "the service account key is not an RSA key", code="upstream_auth_failed"

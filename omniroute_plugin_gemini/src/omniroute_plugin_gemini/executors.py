@@ -17,9 +17,7 @@ from collections.abc import Mapping
 
 import orjson
 
-from omniroute import Body, Candidate, NoCredentials, UpstreamRequest, Usage
-
-from .mapping import usage_from_gemini
+from omniroute import Body, Candidate, NoCredentials, UpstreamRequest
 
 _NO_HEADERS: Mapping[str, str] = {}
 DEFAULT_LOCATION = "us-central1"
@@ -43,18 +41,7 @@ def _request(url: str, body: Body, stream: bool, timeout: float) -> UpstreamRequ
     )
 
 
-class _GeminiResponses:
-    """What every Gemini family answers with: usage in ``usageMetadata``, no usage-only
-    events."""
-
-    def read_stream_usage(self, data: Body) -> Usage | None:
-        return usage_from_gemini(data.get("usageMetadata"))
-
-    def is_usage_only(self, data: Body) -> bool:
-        return False
-
-
-class GenerateContentExecutor(_GeminiResponses):
+class GenerateContentExecutor:
     name = "gemini"
 
     def build_request(
@@ -76,7 +63,7 @@ class GenerateContentExecutor(_GeminiResponses):
         return _request(f"{candidate.base_url}/models/{model}:countTokens", counted, False, timeout)
 
 
-class CloudCodeExecutor(_GeminiResponses):
+class CloudCodeExecutor:
     """Gemini CLI accounts. ``extra.project`` is the Google Cloud project the account's
     Code Assist tier belongs to (``gemini`` CLI shows it); without one the API picks the
     account's default, which works for the free tier."""
@@ -107,7 +94,7 @@ class CloudCodeExecutor(_GeminiResponses):
         return self.adapt_response(data)
 
 
-class VertexExecutor(_GeminiResponses):
+class VertexExecutor:
     """Vertex AI. The project comes from ``extra.project`` or the service account's
     ``project_id``; the location from ``extra.location`` (default ``us-central1``;
     ``global`` uses the global host)."""

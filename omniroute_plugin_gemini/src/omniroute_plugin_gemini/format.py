@@ -87,6 +87,12 @@ class GeminiFormat:
     def read_usage(self, body: Body) -> Usage | None:
         return usage_from_gemini(body.get("usageMetadata"))
 
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        return usage_from_gemini(data.get("usageMetadata"))
+
+    def is_usage_only(self, data: Body) -> bool:
+        return False
+
     def token_count_body(self, tokens: int, source: str) -> Body:
         return {"totalTokens": tokens}
 

@@ -1,14 +1,61 @@
-"""Hook implementations of the ``gemini`` plugin (entry point ``gemini``).
+"""Hook implementations of the ``gemini`` plugin (entry point ``gemini``)."""
 
-Empty on purpose until each piece exists: a hook that registered a half-built object would
-advertise a capability the gateway cannot serve. What will be registered here:
+from __future__ import annotations
 
-* ``register_formats``: the ``gemini`` wire format, serving
-  ``/v1beta/models/{model}:generateContent`` and ``:streamGenerateContent`` (Gemini error
-  shape, ``x-goog-api-key`` or ``?key=`` gateway keys);
-* ``register_translators``: ``gemini -> openai`` and ``openai -> gemini`` requests, responses
-  and streams;
-* ``register_executors``: the Generative Language API executor;
-* ``register_auth_strategies``: ``x-goog-api-key`` and ``query-key``;
-* ``register_providers``: the ``gemini`` manifest and its model catalogue.
-"""
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from omniroute import hookimpl
+
+if TYPE_CHECKING:
+    from omniroute import (
+        AuthStrategy,
+        Executor,
+        ProviderManifest,
+        Settings,
+        Translator,
+        WireFormat,
+    )
+
+
+@hookimpl
+def register_formats(register: Callable[[WireFormat], None]) -> None:
+    from .format import GeminiFormat
+
+    register(GeminiFormat())
+
+
+@hookimpl
+def register_translators(register: Callable[[Translator], None]) -> None:
+    from .gemini_client import GeminiClientTranslator
+    from .openai_client import OpenAIClientTranslator
+
+    register(GeminiClientTranslator())
+    register(OpenAIClientTranslator())
+
+
+@hookimpl
+def register_executors(register: Callable[[Executor], None]) -> None:
+    from .executors import CloudCodeExecutor, GenerateContentExecutor, VertexExecutor
+
+    register(GenerateContentExecutor())
+    register(CloudCodeExecutor())
+    register(VertexExecutor())
+
+
+@hookimpl
+def register_auth_strategies(register: Callable[[AuthStrategy], None]) -> None:
+    from .auth import GoogleApiKeyAuth, GoogleOAuth, QueryKeyAuth, VertexServiceAccount
+
+    register(GoogleApiKeyAuth())
+    register(QueryKeyAuth())
+    register(GoogleOAuth())
+    register(VertexServiceAccount())
+
+
+@hookimpl
+def register_providers(register: Callable[[ProviderManifest], None], settings: Settings) -> None:
+    from .providers import load_manifests
+
+    for manifest in load_manifests():
+        register(manifest)

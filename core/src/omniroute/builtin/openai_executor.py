@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import orjson
 
-from omniroute import Body, Candidate, UpstreamRequest, Usage
+from omniroute import Body, Candidate, UpstreamRequest
 
 _NO_HEADERS: Mapping[str, str] = {}
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -17,7 +17,8 @@ class OpenAIChatExecutor:
     """Any OpenAI-compatible Chat Completions endpoint.
 
     Streams always ask for ``stream_options.include_usage`` so the gateway can record real
-    token counts; the engine hides the extra usage chunk from clients that did not ask.
+    token counts; the engine hides the extra usage chunk (``OpenAIFormat.is_usage_only``)
+    from clients that did not ask.
     """
 
     name = "openai-chat"
@@ -47,10 +48,3 @@ class OpenAIChatExecutor:
             stream=stream,
             timeout=timeout,
         )
-
-    def read_stream_usage(self, data: Body) -> Usage | None:
-        return Usage.from_openai(data.get("usage"))
-
-    def is_usage_only(self, data: Body) -> bool:
-        """A trailing chunk that carries usage and no choices."""
-        return not data.get("choices") and data.get("usage") is not None

@@ -69,3 +69,10 @@ class OpenAIFormat:
 
     def read_usage(self, body: Body) -> Usage | None:
         return Usage.from_openai(body.get("usage"))
+
+    def read_stream_usage(self, data: Body) -> Usage | None:
+        return Usage.from_openai(data.get("usage"))
+
+    def is_usage_only(self, data: Body) -> bool:
+        """A trailing chunk that carries usage and no choices."""
+        return not data.get("choices") and data.get("usage") is not None

@@ -279,7 +279,6 @@ class Pipeline:
         except UpstreamError:
             await start.response.close()
             raise
-        executor = self._registry.executors[target.provider.executor]
         # Inner stages always carry usage; only the client-facing stage honours the client.
         translators = [
             t.stream(target.model, include_usage=call.include_usage if t is chain[0] else True)
@@ -288,7 +287,7 @@ class Pipeline:
         frames = relay(
             call,
             start,
-            executor,
+            self._registry.formats[target.format],
             self._registry.formats[call.client_format],
             translators,
             self._registry.adapting.get(target.provider.executor),

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from ..errors import GatewayError, UpstreamProtocolError
-from ..interfaces import AdaptingExecutor, Executor, StreamTranslator, WireFormat
+from ..interfaces import AdaptingExecutor, StreamTranslator, WireFormat
 from ..sse import DONE, SSEDecoder, SSEEvent, sse_frame
 from ..types import Call
 from ..upstream import UpstreamResponse
@@ -76,7 +76,7 @@ def _decode(event: SSEEvent, provider: str, adapter: AdaptingExecutor | None = N
 async def relay(
     call: Call,
     start: StreamStart,
-    executor: Executor,
+    upstream_format: WireFormat,
     client_format: WireFormat,
     translators: Sequence[StreamTranslator],
     adapter: AdaptingExecutor | None = None,
@@ -96,7 +96,7 @@ async def relay(
             parsed = [(event, _decode(event, provider, adapter)) for event in events]
             for _event, data in parsed:
                 if isinstance(data, dict):
-                    usage = executor.read_stream_usage(data)
+                    usage = upstream_format.read_stream_usage(data)
                     if usage is not None:
                         call.usage = usage if call.usage is None else call.usage.merge(usage)
             if byte_exact:
@@ -108,7 +108,7 @@ async def relay(
                 frame
                 for event, data in parsed
                 for frame in _client_frames(
-                    event, data, executor, translators, hide_usage_chunk, provider, adapter
+                    event, data, upstream_format, translators, hide_usage_chunk, provider, adapter
                 )
             )
             if out:
@@ -135,7 +135,7 @@ async def relay(
 def _client_frames(
     event: SSEEvent,
     data: Any,
-    executor: Executor,
+    upstream_format: WireFormat,
     translators: Sequence[StreamTranslator],
     hide_usage_chunk: bool,
     provider: str,
@@ -143,7 +143,7 @@ def _client_frames(
 ) -> list[bytes]:
     """The client frames for one upstream event, whole-event passthrough or translated."""
     if not translators:
-        hidden = hide_usage_chunk and isinstance(data, dict) and executor.is_usage_only(data)
+        hidden = hide_usage_chunk and isinstance(data, dict) and upstream_format.is_usage_only(data)
         if hidden:
             return []
         return [sse_frame(data, event.event)] if adapter is not None else [event.raw]

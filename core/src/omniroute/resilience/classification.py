@@ -75,6 +75,12 @@ RULES: tuple[_Rule, ...] = (
     ),
     _rule({401, 403}, None, FailureKind.AUTH, Action.NEXT_ACCOUNT),
     _rule(
+        {400},
+        r"API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key",
+        FailureKind.AUTH,
+        Action.NEXT_ACCOUNT,
+    ),
+    _rule(
         {400, 413},
         r"context.?(length|window)|too many tokens|maximum context|prompt is too long",
         FailureKind.CONTEXT_OVERFLOW,

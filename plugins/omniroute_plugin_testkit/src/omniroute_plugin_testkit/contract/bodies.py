@@ -109,6 +109,13 @@ def text_of(content: Any) -> str:
     return ""
 
 
+def answer_tokens(usage: dict[str, Any]) -> int:
+    """The completion tokens of the answer itself: a thinking model's reasoning tokens are
+    part of ``completion_tokens`` and reported in ``completion_tokens_details``."""
+    details = usage.get("completion_tokens_details") or {}
+    return int(usage["completion_tokens"]) - int(details.get("reasoning_tokens") or 0)
+
+
 def request_essentials(body: Body) -> dict[str, Any]:
     tools = [
         (tool["function"]["name"], tool["function"].get("parameters"))

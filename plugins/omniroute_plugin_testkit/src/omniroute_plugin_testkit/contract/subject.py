@@ -4,12 +4,14 @@ Every check needs the same few facts about a provider: a model it serves, a conn
 pointing at a mock instead of the real service (with a key unless the provider needs none,
 with a prefix when it is a custom node), and the ``prefix/model`` string a client sends.
 Deriving them from the manifest alone is what lets the suite run on any provider of any
-plugin without per-provider code.
+plugin without per-provider code; providers whose credential is more than an API key (OAuth
+accounts, service accounts, a Code Assist project) bring an ``Account``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from omniroute import Candidate, Connection, ProviderManifest, Target
@@ -19,11 +21,31 @@ PASSTHROUGH_MODEL = "contract-model"
 
 
 @dataclass(frozen=True, slots=True)
+class Account:
+    """The test connection's credentials when an API key does not describe them.
+
+    ``secret`` is what the connection stores (an OAuth access token, a service account's
+    JSON key); ``extra`` its extra fields (``project``, ``refresh_token``, ``token_url``,
+    ``access_token`` …); ``sent`` is what the upstream request must contain where
+    credentials go, when that is not the secret itself (``"Bearer at-"`` for an auth
+    strategy that trades the secret for tokens a mock token endpoint issues).
+    """
+
+    secret: str | None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    sent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Subject:
-    """One provider as the contract suite drives it, against an upstream at ``base_url``."""
+    """One provider as the contract suite drives it, against an upstream at ``base_url``.
+
+    ``account`` replaces the default credential (an API key derived from the provider id).
+    """
 
     manifest: ProviderManifest
     base_url: str
+    account: Account | None = None
 
     @property
     def model(self) -> str:
@@ -36,10 +58,24 @@ class Subject:
 
     @property
     def secret(self) -> str | None:
-        """The API key of the test connection; None for keyless providers."""
+        """The secret of the test connection: the account's, else an API key; None for
+        keyless providers."""
+        if self.account is not None:
+            return self.account.secret
         if self.manifest.auth_kind == "none":
             return None
         return f"sk-contract-{self.manifest.id}"
+
+    @property
+    def credential(self) -> str | None:
+        """What upstream requests must carry (None: no credential at all)."""
+        if self.account is not None and self.account.sent is not None:
+            return self.account.sent
+        return self.secret
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return dict(self.account.extra) if self.account is not None else {}
 
     @property
     def prefix(self) -> str:
@@ -58,6 +94,7 @@ class Subject:
             secret=self.secret,
             base_url=self.base_url,
             prefix=self.prefix if self.manifest.custom_node else None,
+            extra=self.extra,
         )
 
     def candidate(self) -> Candidate:
@@ -75,4 +112,6 @@ class Subject:
             entry["api_key"] = self.secret
         if self.manifest.custom_node:
             entry["prefix"] = self.prefix
+        if self.extra:
+            entry["extra"] = self.extra
         return {"connections": [entry]}

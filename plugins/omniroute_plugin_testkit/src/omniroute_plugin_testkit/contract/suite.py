@@ -11,23 +11,37 @@ those very objects and through the real gateway app against a mock upstream:
   back (identity providers must leave the body untouched but for the model);
 * through the gateway: a streamed answer arrives as well-formed OpenAI SSE ending in
   ``[DONE]`` with usage, a JSON answer carries the upstream's words and usage, a streamed
-  tool call arrives whole and its result is accepted on the next turn (the Claude mock
-  rejects a result that does not answer the call), and upstream errors reach the client with
-  the right status, ``Retry-After`` and an OpenAI error body.
+  tool call arrives whole and its result is accepted on the next turn (the Claude and Gemini
+  mocks reject a result that does not answer the call, Gemini 3 a call replayed without its
+  thought signature), and upstream errors reach the client with the right status,
+  ``Retry-After`` and an OpenAI error body (a credential the upstream rejects is a gateway
+  error, however the API says it: Gemini's AI Studio answers 400 ``API_KEY_INVALID``).
+
+Token counts are checked net of reasoning: thinking models (Gemini 2.5 Pro, Gemini 3)
+report thought tokens, which belong in ``completion_tokens`` and its
+``completion_tokens_details.reasoning_tokens``.
 
 Checks needing a live upstream skip providers whose wire format has no mock yet. Where a
 format lets providers put the credential in different headers (Claude: ``x-api-key`` or
 ``Authorization: Bearer``), the suite's mock accepts each and checks the key arrived; a
-plugin pins the header its provider must use with ``provider_mocks``.
+plugin pins the header its provider must use with ``provider_mocks``, or describes the whole
+upstream (the API dialect and the account: OAuth tokens, service accounts, projects) with a
+``ContractUpstream`` in ``provider_upstreams`` or in an entry point (see ``upstreams.py``).
 Run it by subclassing (the class name must start with ``Test``)::
 
-    from omniroute_plugin_testkit.contract import ProviderContract
-    from omniroute_plugin_testkit.mock import AnthropicMessages
+    from omniroute_plugin_testkit.contract import Account, ContractUpstream, ProviderContract
+    from omniroute_plugin_testkit.mock import AnthropicMessages, GeminiCodeAssist
 
     class TestMyProviders(ProviderContract):
-        providers = ("my-provider",)          # default: every registered provider
+        providers = ("my-provider", "my-cli")   # default: every registered provider
         extra_plugins = (("mine", my_hooks),)  # plugins not installed as distributions
         provider_mocks = {"my-provider": lambda: AnthropicMessages(auth="bearer")}
+        provider_upstreams = {
+            "my-cli": ContractUpstream(
+                lambda: GeminiCodeAssist(projects=["p-1"]),
+                account=lambda subject, make: Account("ya29.token", {"project": "p-1"}),
+            )
+        }
 """
 
 from __future__ import annotations
@@ -41,15 +55,33 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from omniroute import Body, Settings, Translator
+from omniroute import (
+    AuthStrategy,
+    Body,
+    Candidate,
+    RefreshingAuthStrategy,
+    Settings,
+    Translator,
+    UpstreamRequest,
+)
 from omniroute.plugins import build_registry
 from omniroute.registry import Registry
+from omniroute.upstream import HttpxClient
 
 from ..gateway import GatewayApp
-from ..mock import FORMATS, AnthropicMessages, MockFormat, MockUpstream
+from ..mock import (
+    FORMATS,
+    AnthropicMessages,
+    Fault,
+    MockFormat,
+    MockUpstream,
+    RejectsCredentials,
+    ToolCallIds,
+)
 from ..sse import parse_sse
 from .bodies import (
     PROMPT,
+    answer_tokens,
     chat_request,
     chat_response,
     request_essentials,
@@ -58,12 +90,15 @@ from .bodies import (
     tool_conversation,
 )
 from .subject import Subject
+from .upstreams import HOST_MOCKS, ContractUpstream, MakeUpstream, host_mock, installed_upstreams
 
 CLIENT_FORMAT = "openai"
 """The contract speaks to the gateway as an OpenAI client, the one surface core guarantees."""
 REQUEST_TIMEOUT = 12.5
 CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", "api-key"})
-CREDENTIAL_RULE = "the connection's key must reach the upstream (keyless: no credential header)"
+CREDENTIAL_RULE = (
+    "the connection's credential must reach the upstream (keyless: no credential header)"
+)
 UNREACHABLE_BASE_URL = "http://127.0.0.1:9/v1"
 """Base URL for providers without a mock: checks that build requests never send them."""
 TOOL_RESULT = "contract result: 42"
@@ -73,7 +108,8 @@ CONTRACT_MOCKS: Mapping[str, Callable[[], MockFormat]] = {
 }
 """The mock per wire format. Claude-format providers differ in where the key goes
 (``x-api-key`` for Anthropic, Bearer for MiniMax and OAuth tokens), which the manifest does
-not say, so the generic mock takes either and leaves the exact header to the plugin."""
+not say, so the generic mock takes either and leaves the exact header to the plugin; the
+Gemini mock is AI Studio's API taking the key in ``x-goog-api-key`` or ``?key=``."""
 
 _registries: dict[type, Registry] = {}
 
@@ -93,6 +129,12 @@ class ProviderContract:
     """Provider id -> mock upstream format, overriding ``mock_formats`` for that provider:
     how a plugin makes the suite insist on its provider's exact credential header
     (``{"minimax": lambda: AnthropicMessages(auth="bearer")}``)."""
+    host_mocks: ClassVar[Mapping[str, Callable[[], MockFormat]]] = HOST_MOCKS
+    """Base-URL host -> mock, before ``mock_formats``: for hosts serving another dialect of
+    their format (Google's Code Assist and Vertex hosts speak ``gemini`` differently)."""
+    provider_upstreams: ClassVar[Mapping[str, ContractUpstream]] = {}
+    """Provider id -> mock and account for that provider, before the ones installed
+    distributions declare (``upstreams.py``); ``provider_mocks`` still wins for the mock."""
 
     @classmethod
     def contract_settings(cls, **overrides: Any) -> Settings:
@@ -117,22 +159,36 @@ class ProviderContract:
             raise pytest.UsageError(f"providers not registered by any loaded plugin: {unknown}")
         metafunc.parametrize("provider_id", chosen)
 
+    def contract_upstream(self, provider_id: str) -> ContractUpstream | None:
+        """How to stand in for ``provider_id``: the class's entry, else an installed one."""
+        return self.provider_upstreams.get(provider_id) or installed_upstreams().get(provider_id)
+
     # -- fixtures --------------------------------------------------------------------------
 
     @pytest.fixture
-    def upstream(
-        self, provider_id: str, make_mock_upstream: Callable[..., MockUpstream]
-    ) -> MockUpstream | None:
+    def upstream(self, provider_id: str, make_mock_upstream: MakeUpstream) -> MockUpstream | None:
         """A mock speaking the provider's wire format, or None when there is none yet."""
         manifest = self.contract_registry().providers[provider_id]
         subject = Subject(manifest, UNREACHABLE_BASE_URL)
-        mock_format = self.provider_mocks.get(provider_id) or self.mock_formats.get(subject.format)
+        described = self.contract_upstream(provider_id)
+        mock_format = (
+            self.provider_mocks.get(provider_id)
+            or (described.mock if described is not None else None)
+            or host_mock(manifest, self.host_mocks)
+            or self.mock_formats.get(subject.format)
+        )
         return None if mock_format is None else make_mock_upstream([mock_format()])
 
     @pytest.fixture
-    def subject(self, provider_id: str, upstream: MockUpstream | None) -> Subject:
+    def subject(
+        self, provider_id: str, upstream: MockUpstream | None, make_mock_upstream: MakeUpstream
+    ) -> Subject:
         base_url = upstream.base_url if upstream is not None else UNREACHABLE_BASE_URL
-        return Subject(self.contract_registry().providers[provider_id], base_url)
+        subject = Subject(self.contract_registry().providers[provider_id], base_url)
+        described = self.contract_upstream(provider_id)
+        if described is None or described.account is None:
+            return subject
+        return Subject(subject.manifest, base_url, described.account(subject, make_mock_upstream))
 
     @pytest.fixture
     def live_upstream(self, subject: Subject, upstream: MockUpstream | None) -> MockUpstream:
@@ -147,18 +203,16 @@ class ProviderContract:
         self, subject: Subject, upstream: MockUpstream | None, stream: bool
     ) -> None:
         registry = self.contract_registry()
-        executor = registry.executors[subject.manifest.executor]
-        auth = registry.auth_strategies[subject.manifest.auth]
-        candidate = subject.candidate()
         body = to_provider(registry, subject, chat_request(subject.model, stream=stream))
 
-        request = executor.build_request(candidate, body, stream, REQUEST_TIMEOUT)
-        asyncio.run(auth.apply(request, candidate))
+        request = asyncio.run(self._build(registry, subject, body, stream))
 
         assert request.url.startswith(subject.base_url), request.url
         assert request.stream is stream
         assert request.timeout == REQUEST_TIMEOUT
-        assert carries_credential(request.headers, [request.url], subject.secret), CREDENTIAL_RULE
+        assert carries_credential(request.headers, [request.url], subject.credential), (
+            CREDENTIAL_RULE
+        )
         if upstream is None:
             return
         sent = httpx.request(
@@ -169,7 +223,7 @@ class ProviderContract:
             assert sent.headers["content-type"].startswith("text/event-stream")
         recorded = upstream.last_request
         assert recorded.model == subject.model
-        assert carries_credential(recorded.headers, recorded.query.values(), subject.secret), (
+        assert carries_credential(recorded.headers, recorded.query.values(), subject.credential), (
             CREDENTIAL_RULE
         )
 
@@ -225,7 +279,7 @@ class ProviderContract:
         assert [c["finish_reason"] for c in choices if c["finish_reason"]] == ["stop"]
         usages = [chunk["usage"] for chunk in chunks if chunk.get("usage")]
         assert len(usages) == 1, "exactly one chunk carries usage when include_usage is set"
-        assert usages[0]["completion_tokens"] == len(text.split())
+        assert answer_tokens(usages[0]) == len(text.split())
         assert usages[0]["prompt_tokens"] > 0
         self._assert_upstream_saw(subject, live_upstream)
 
@@ -243,7 +297,7 @@ class ProviderContract:
         answer = response.json()
         assert answer["object"] == "chat.completion"
         assert response_essentials(answer)["text"] == f"echo: {PROMPT}"
-        assert answer["usage"]["completion_tokens"] == len(f"echo: {PROMPT}".split())
+        assert answer_tokens(answer["usage"]) == len(f"echo: {PROMPT}".split())
         self._assert_upstream_saw(subject, live_upstream)
 
     def test_tool_conversation_through_gateway(
@@ -274,9 +328,10 @@ class ProviderContract:
         assert second is not None
         assert second.status_code == 200, second.text
         assert response_essentials(second.json())["text"] == f"tool result: {TOOL_RESULT}"
-        assert call["id"].encode() in live_upstream.last_request.raw, (
-            "the upstream must get its own tool call id back"
-        )
+        if issues_call_ids(live_upstream, subject.model):
+            assert call["id"].encode() in live_upstream.last_request.raw, (
+                "the upstream must get its own tool call id back"
+            )
 
     @pytest.mark.parametrize(
         ("upstream_status", "client_status"),
@@ -291,11 +346,13 @@ class ProviderContract:
         client_status: int,
     ) -> None:
         """The client gets the upstream's status where it is true for the client too; a
-        rejected provider credential is the gateway's problem (502), not the client's."""
+        rejected provider credential (401, or however the API says it) is the gateway's
+        problem (502), not the client's."""
         headers = {"Retry-After": "7"} if upstream_status == 429 else {}
-        live_upstream.inject(
-            status=upstream_status, headers=headers, message="contract fault", times=None
-        )
+        fault = Fault(status=upstream_status, headers=headers, message="contract fault")
+        if upstream_status == 401:
+            fault = credential_fault(live_upstream.formats[0], "contract fault")
+        live_upstream.inject(fault, times=None)
         settings = gateway_settings(subject.config(), load_plugins=self._load_plugins())
 
         response = asyncio.run(self._post(settings, chat_request(subject.public_model)))
@@ -312,6 +369,20 @@ class ProviderContract:
 
     def _load_plugins(self) -> list[str] | None:
         return list(self.load_plugins) if self.load_plugins is not None else None
+
+    @staticmethod
+    async def _build(
+        registry: Registry, subject: Subject, body: Body, stream: bool
+    ) -> UpstreamRequest:
+        """The upstream request as the engine prepares it: credentials refreshed first when
+        the auth strategy says so (service accounts, expiring OAuth tokens), then built and
+        authenticated."""
+        auth = registry.auth_strategies[subject.manifest.auth]
+        candidate = await fresh_candidate(subject.candidate(), auth)
+        executor = registry.executors[subject.manifest.executor]
+        request = executor.build_request(candidate, body, stream, REQUEST_TIMEOUT)
+        await auth.apply(request, candidate)
+        return request
 
     async def _post(self, settings: Settings, body: Body) -> httpx.Response:
         async with GatewayApp(settings, self.extra_plugins) as gateway:
@@ -342,9 +413,39 @@ class ProviderContract:
     def _assert_upstream_saw(subject: Subject, upstream: MockUpstream) -> None:
         recorded = upstream.last_request
         assert recorded.model == subject.model, "the upstream must get the provider's model"
-        assert carries_credential(recorded.headers, recorded.query.values(), subject.secret), (
+        assert carries_credential(recorded.headers, recorded.query.values(), subject.credential), (
             CREDENTIAL_RULE
         )
+
+
+async def fresh_candidate(candidate: Candidate, auth: AuthStrategy) -> Candidate:
+    """``candidate`` with the credential the engine would send: refreshed first (over a
+    real HTTP client, as the gateway does) when the strategy says it must be."""
+    connection = candidate.connection
+    if not isinstance(auth, RefreshingAuthStrategy) or not auth.needs_refresh(connection):
+        return candidate
+    client = HttpxClient(connect_timeout=5.0)
+    try:
+        connection = await auth.refresh(connection, client)
+    finally:
+        await client.aclose()
+    return Candidate(candidate.target, connection)
+
+
+def credential_fault(fmt: MockFormat, message: str) -> Fault:
+    """The answer ``fmt``'s API gives a credential it rejects (a 401 unless it says
+    otherwise, see ``RejectsCredentials``)."""
+    if not isinstance(fmt, RejectsCredentials):
+        return Fault(status=401, message=message)
+    status, body = fmt.credential_error(message)
+    headers = {"Content-Type": "application/json"}
+    return Fault(status=status, body=json.dumps(body), headers=headers)
+
+
+def issues_call_ids(upstream: MockUpstream, model: str) -> bool:
+    """Whether the upstream's tool calls for ``model`` have ids it expects back."""
+    fmt = upstream.formats[0]
+    return not isinstance(fmt, ToolCallIds) or fmt.issues_call_ids(model)
 
 
 def carries_credential(headers: Mapping[str, str], other_places: Any, secret: str | None) -> bool:

@@ -1,20 +1,26 @@
 """Mock upstream APIs speaking real wire formats, with recording and scripted faults.
 
 ``MockUpstream`` is the server; ``Fault`` describes a misbehaviour; the format modules
-(``OpenAIChat``, ``AnthropicMessages`` …) describe what an API answers. ``FORMATS`` maps an
-OmniRoute wire format name to its mock, so suites can pick the mock a provider needs.
+(``OpenAIChat``, ``AnthropicMessages``, ``GeminiAPI`` …) describe what an API answers.
+``FORMATS`` maps an OmniRoute wire format name to its mock, so suites can pick the mock a
+provider needs; formats reached through several APIs have one mock per API (Gemini:
+``GeminiAPI`` for AI Studio, ``GeminiCodeAssist`` for Gemini CLI accounts, ``GeminiVertex``),
+and ``FORMATS`` names the most common one.
 """
 
 from .anthropic import AnthropicMessages, sign_thinking
 from .faults import Fault, Injection
+from .gemini import GeminiAPI, GeminiCodeAssist, GeminiVertex
+from .gemini_request import thought_signature
 from .openai import OpenAIChat
 from .recording import RecordedRequest
 from .server import DEFAULT_MODELS, MockUpstream
-from .wire import MockFormat
+from .wire import MockFormat, RejectsCredentials, ToolCallIds
 
 FORMATS: dict[str, type[MockFormat]] = {
     OpenAIChat.name: OpenAIChat,
     AnthropicMessages.name: AnthropicMessages,
+    GeminiAPI.name: GeminiAPI,
 }
 """Wire format name -> mock format class, for every format the testkit can mock."""
 
@@ -23,10 +29,16 @@ __all__ = [
     "FORMATS",
     "AnthropicMessages",
     "Fault",
+    "GeminiAPI",
+    "GeminiCodeAssist",
+    "GeminiVertex",
     "Injection",
     "MockFormat",
     "MockUpstream",
     "OpenAIChat",
     "RecordedRequest",
+    "RejectsCredentials",
+    "ToolCallIds",
     "sign_thinking",
+    "thought_signature",
 ]

@@ -32,7 +32,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .replies import Reply, Tool, Turn, count_words, reply_to, split_fixed, split_words
+from .replies import (
+    Reply,
+    Tool,
+    Turn,
+    apply_stop_sequences,
+    count_words,
+    reply_to,
+    signature,
+    split_fixed,
+    split_words,
+    thinking_text,
+)
 from .wire import (
     Answer,
     Exchange,
@@ -43,6 +54,7 @@ from .wire import (
     bearer_token,
     body_model,
 )
+from .wire import sse_event as _event
 
 Auth = Literal["x-api-key", "bearer", "either"]
 AUTH_MODES: tuple[Auth, ...] = ("x-api-key", "bearer", "either")
@@ -121,7 +133,6 @@ _ERROR_TYPES = {
     504: "timeout_error",
     529: "overloaded_error",
 }
-_SIGNING_KEY = b"omniroute-testkit-mock-thinking"
 
 
 def sign_thinking(thinking: str) -> str:
@@ -130,17 +141,11 @@ def sign_thinking(thinking: str) -> str:
     Tests building a conversation by hand use it to replay a valid thinking block; any edit
     to the text, or any other signature, is rejected like the real API rejects it.
     """
-    digest = hmac.new(_SIGNING_KEY, thinking.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+    return base64.b64encode(signature("thinking", thinking)).decode()
 
 
 def _invalid(message: str) -> MockError:
     return MockError(400, message)
-
-
-def _event(name: str, payload: dict[str, Any]) -> bytes:
-    data = json.dumps({"type": name, **payload}, separators=(",", ":"))
-    return f"event: {name}\ndata: {data}\n\n".encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,11 +226,11 @@ class AnthropicMessages:
         _check_metadata(body.get("metadata"))
         prompt = _prompt(body, max_tokens)
         reply = reply_to(prompt.turns, prompt.tools, max_tokens)
-        stop_sequence, reply = _apply_stop_sequences(reply, body.get("stop_sequences"))
+        stop_sequence, reply = apply_stop_sequences(reply, body.get("stop_sequences"))
         content: list[dict[str, Any]] = []
         thinking_tokens = 0
         if prompt.thinking:
-            thought = _thinking_text(prompt.turns)
+            thought = thinking_text(prompt.turns)
             thinking_tokens = count_words(thought)
             content.append(
                 {"type": "thinking", "thinking": thought, "signature": sign_thinking(thought)}
@@ -638,24 +643,6 @@ def _has_cache_control(block: Any) -> bool:
 
 
 # -- answering ---------------------------------------------------------------------------
-
-
-def _thinking_text(turns: Sequence[Turn]) -> str:
-    """The mock's reasoning: derived from the prompt so tests can tell it reached the client."""
-    user = next((turn.text for turn in reversed(turns) if turn.role == "user"), "")
-    return f"The user wrote: {user}"
-
-
-def _apply_stop_sequences(reply: Reply, sequences: Any) -> tuple[str | None, Reply]:
-    """The first stop sequence the text reaches, and the reply cut just before it."""
-    if reply.text is None or not isinstance(sequences, list):
-        return None, reply
-    hits = [(reply.text.find(s), s) for s in sequences if isinstance(s, str) and s in reply.text]
-    if not hits:
-        return None, reply
-    position, sequence = min(hits)
-    text = reply.text[:position]
-    return sequence, Reply(text, None, reply.prompt_tokens, count_words(text))
 
 
 def _stop_reason(reply: Reply, stop_sequence: str | None) -> str:

@@ -10,12 +10,17 @@ API mock accept exactly those.
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import threading
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .wire import Answer, Exchange, JsonAnswer, MockError, Route
+
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 class OAuthTokens:
@@ -35,6 +40,7 @@ class OAuthTokens:
         self.expires_in = expires_in
         self.rotate = rotate
         self.issued: list[str] = []
+        self.assertions: list[dict[str, Any]] = []
         self._valid = set(refresh_tokens)
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
@@ -55,8 +61,11 @@ class OAuthTokens:
         return {"error": code or "invalid_request", "error_description": message}
 
     def token(self, exchange: Exchange) -> Answer:
-        body = exchange.body if isinstance(exchange.body, dict) else {}
-        if body.get("grant_type") != "refresh_token":
+        body = _fields(exchange)
+        grant = body.get("grant_type")
+        if grant == JWT_BEARER:
+            return self._service_account(body)
+        if grant != "refresh_token":
             raise MockError(400, "grant_type must be refresh_token", code="unsupported_grant_type")
         presented = body.get("refresh_token")
         with self._lock:
@@ -76,3 +85,39 @@ class OAuthTokens:
                 "token_type": "Bearer",
             }
         )
+
+    def _service_account(self, body: Mapping[str, Any]) -> Answer:
+        """Google's service-account exchange: a signed JWT for an access token.
+
+        The assertion's claims are checked (issuer, audience, lifetime); its RS256 signature
+        is not, since the mock has no way to know the account's public key.
+        """
+        claims = _jwt_claims(str(body.get("assertion", "")))
+        if not claims.get("iss") or not claims.get("aud") or "exp" not in claims:
+            raise MockError(400, "invalid JWT assertion", code="invalid_grant")
+        with self._lock:
+            access = f"at-{next(self._numbers)}"
+            self.issued.append(access)
+            self.assertions.append(claims)
+        return JsonAnswer(
+            {"access_token": access, "expires_in": self.expires_in, "token_type": "Bearer"}
+        )
+
+
+def _fields(exchange: Exchange) -> dict[str, Any]:
+    """The request's fields, JSON (Anthropic, OpenAI) or form-encoded (Google)."""
+    if isinstance(exchange.body, dict):
+        return exchange.body
+    return dict(urllib.parse.parse_qsl(exchange.raw.decode(errors="replace")))
+
+
+def _jwt_claims(assertion: str) -> dict[str, Any]:
+    parts = assertion.split(".")
+    if len(parts) != 3:
+        return {}
+    padded = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except ValueError:
+        return {}
+    return claims if isinstance(claims, dict) else {}

@@ -12,11 +12,17 @@ Token counts are word counts (prompt: every turn; completion: the answer, or the
 arguments JSON), and ``max_tokens`` truncates the answer to that many words, so usage and
 ``length`` stops are predictable too. Format modules turn their messages into ``Turn`` and
 ``Tool`` records and render the ``Reply`` in their own shape.
+
+Thinking is derived from the prompt the same way (``thinking_text``), and the opaque tokens
+APIs attach to reasoning (Anthropic's thinking ``signature``, Gemini's ``thoughtSignature``)
+are HMACs of what they cover (``signature``), so a mock can tell a replayed token from an
+edited, moved or invented one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -93,6 +99,34 @@ def reply_to(turns: Sequence[Turn], tools: Sequence[Tool], max_tokens: int | Non
     if max_tokens is not None and len(words) > max_tokens:
         return Reply(" ".join(words[:max_tokens]), None, prompt_tokens, max_tokens, True)
     return Reply(text, None, prompt_tokens, len(words))
+
+
+def thinking_text(turns: Sequence[Turn]) -> str:
+    """The mock's reasoning: derived from the prompt so tests can tell it reached the client."""
+    user = next((turn.text for turn in reversed(turns) if turn.role == "user"), "")
+    return f"The user wrote: {user}"
+
+
+def apply_stop_sequences(reply: Reply, sequences: Any) -> tuple[str | None, Reply]:
+    """The first stop sequence the text reaches, and the reply cut just before it."""
+    if reply.text is None or not isinstance(sequences, list):
+        return None, reply
+    hits = [(reply.text.find(s), s) for s in sequences if isinstance(s, str) and s in reply.text]
+    if not hits:
+        return None, reply
+    position, sequence = min(hits)
+    text = reply.text[:position]
+    return sequence, Reply(text, None, reply.prompt_tokens, count_words(text))
+
+
+def signature(purpose: str, text: str) -> bytes:
+    """The HMAC-SHA256 of ``text`` under the mock's key for ``purpose`` (``thinking`` …).
+
+    Deterministic, so a test can compute the token a mock issues, and unforgeable without
+    the key in practice, so a gateway that invents or moves a token is caught.
+    """
+    key = f"omniroute-testkit-mock-{purpose}".encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
 def _call(tool: Tool, user_text: str) -> ToolCall:

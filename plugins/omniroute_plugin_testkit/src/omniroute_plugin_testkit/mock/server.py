@@ -28,7 +28,7 @@ from ..ports import LOCALHOST, bind_socket
 from .faults import Fault, FaultPlan, Injection
 from .openai import OpenAIChat
 from .recording import RecordedRequest, Recorder
-from .wire import Exchange, JsonAnswer, MockError, MockFormat, Route, StreamAnswer
+from .wire import Admits, Exchange, JsonAnswer, MockError, MockFormat, Route, StreamAnswer
 
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o", "mock-model")
 GARBAGE_BODY = b"<html><body>this is not json</body></html>"
@@ -42,7 +42,8 @@ class MockUpstream:
     """A mock upstream API speaking ``formats`` (default: OpenAI Chat Completions).
 
     ``api_keys``: when set, requests must carry one of them (as the format reads credentials)
-    or get a 401 in the format's error shape; it may be reassigned while running.
+    or get a 401 in the format's error shape (a format with its own rule, ``Admits``, applies
+    that instead); it may be reassigned while running.
     ``models``: what ``GET /v1/models`` lists. ``record``: keep every request in ``requests``
     (turn off for long benchmark runs). Routes of later formats never shadow earlier ones.
 
@@ -207,7 +208,8 @@ class MockUpstream:
             for route in fmt.routes:
                 if (route.method, route.path) not in seen:
                     seen.add((route.method, route.path))
-                    app.router.add_route(route.method, route.path, self._handler(fmt, route))
+                    owner = route.format if route.format is not None else fmt
+                    app.router.add_route(route.method, route.path, self._handler(owner, route))
         app.router.add_route("*", "/{tail:.*}", self._handler(self.formats[0], None))
         return app
 
@@ -238,6 +240,7 @@ class MockUpstream:
             valid_json=valid,
             key=key,
             models=self.models,
+            raw=raw,
         )
         model = fmt.read_model(exchange)
         self._recorder.add(
@@ -255,9 +258,9 @@ class MockUpstream:
         if route is None:
             message = f"Invalid URL ({request.method} {request.path})"
             return _json(fmt.error_body(404, message), 404)
-        if self.api_keys is not None and key not in self.api_keys:
-            message = "Incorrect API key provided." if key else "You didn't provide an API key."
-            return _json(fmt.error_body(401, message), 401)
+        refusal = _admission(fmt, exchange, self.api_keys)
+        if refusal is not None:
+            return _error(fmt, refusal)
         fault = self._faults.take(key, model) or Fault()
         if fault.delay:
             await asyncio.sleep(fault.delay)
@@ -270,8 +273,7 @@ class MockUpstream:
         try:
             answer = route.handler(exchange)
         except MockError as err:
-            error = fmt.error_body(err.status, err.message, code=err.code, param=err.param)
-            return _json(error, err.status)
+            return _error(fmt, err)
         if isinstance(answer, JsonAnswer):
             if fault.garbage:
                 return web.Response(
@@ -288,6 +290,24 @@ def _json(body: Any, status: int, headers: Any = None) -> web.Response:
         content_type="application/json",
         headers=headers,
     )
+
+
+def _admission(
+    fmt: MockFormat, exchange: Exchange, api_keys: frozenset[str] | None
+) -> MockError | None:
+    """Why the request does not get past authentication, or None: the format's own rule
+    (``Admits``), else ``api_keys`` when the mock has them."""
+    if isinstance(fmt, Admits):
+        return fmt.admit(exchange, api_keys)
+    if api_keys is None or exchange.key in api_keys:
+        return None
+    message = "Incorrect API key provided." if exchange.key else "You didn't provide an API key."
+    return MockError(401, message)
+
+
+def _error(fmt: MockFormat, err: MockError) -> web.Response:
+    body = fmt.error_body(err.status, err.message, code=err.code, param=err.param)
+    return _json(body, err.status)
 
 
 def _fault_response(fmt: MockFormat, fault: Fault) -> web.Response:
