@@ -249,6 +249,104 @@ def _interference(results: dict[str, Any]) -> str:
     return text
 
 
+def _us(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _rate(timing: dict[str, Any], prefix: str = "") -> str:
+    """Median per second with the repeats' spread: half the min-max range over the median."""
+    median = timing[f"{prefix}per_s"]
+    spread = (timing[f"{prefix}per_s_max"] - timing[f"{prefix}per_s_min"]) / 2 / median
+    return f"{_rps(median)} ±{spread:.1%}"
+
+
+def translation_section(tr: dict[str, Any]) -> list[str]:
+    """The "Translation" section, from ``translation.run``'s results (also printed alone by
+    ``bench/translation.py``)."""
+    budget, canonical = tr["budget"], tr["canonical"]
+    sizes = tr["fixtures"][canonical["format"]]
+    plugins = ", ".join(sorted(set(tr["translators"].values()))) or "none"
+    placement = f"Pinned to CPU {tr['cpu']}" if tr["cpu"] is not None else "**Not pinned**"
+    noise = ""
+    if "foreign_cpu" in tr:  # set by run.py, which redoes a disturbed run like the others
+        attempts = tr["attempts"]
+        noise = (
+            f" Other processes used {tr['foreign_cpu']:.0%} of the machine meanwhile"
+            + (f" (attempt {attempts}; the earlier ones were disturbed)" if attempts > 1 else "")
+            + (
+                " — **noisy: treat these figures with care**."
+                if tr["foreign_cpu"] > NOISY_SHARE
+                else "."
+            )
+        )
+    rows = []
+    for route in tr["routes"]:
+        stream = route["stream"]
+        cases = ("request_small", "request_large", "response", "stream")
+        rows.append(
+            [
+                f"{route['client']} → {route['upstream']} (`{'`, `'.join(route['chain'])}`)",
+                _rate(route["request_small"]),
+                _rate(route["request_large"]),
+                _rate(route["response"]),
+                f"{_rate(stream, 'events_')} ({stream['events']})",
+                " / ".join(_us(route[case]["us_per_op"]) for case in cases),
+            ]
+        )
+    out = [
+        "## Translation",
+        "",
+        "What a call whose client and upstream speak different formats pays on top of the "
+        "passthrough figures above: the translators' CPU work, measured in-process with no "
+        "sockets by `bench/translation.py` (`python bench/translation.py` runs it alone).",
+        "",
+        "- **Translators:** the registry built with every installed plugin "
+        f"(`build_registry(Settings(plugins_strict=True))`; translators from: {plugins}); one "
+        "row per client → upstream route it can translate, with the chain "
+        "`Registry.translation_chain` picks (a route with no direct translator goes through "
+        "the hub with two).",
+        f"- **Payloads** (`bench/translation_payloads.py`), written once in "
+        f"`{canonical['format']}` format and turned into each client's and upstream's format "
+        "by the registered translators themselves: a *small* request of one user message "
+        f"({sizes['request_small_bytes']:,} bytes as {canonical['format']} JSON); a *large* "
+        f"coding-agent turn with a system prompt, {canonical['large_request_tools']} tools "
+        f"and {canonical['large_request_messages']} messages of (parallel) tool calls and "
+        f"results ({sizes['request_large_bytes']:,} bytes); an *answer* with text and a tool "
+        f"call ({sizes['answer_bytes']:,} bytes); a *stream* of the same answer — "
+        f"{sizes['stream_events']} {canonical['format']} events (role, text deltas, a tool "
+        "call in fragments, finish, usage, end), or however many events the upstream format "
+        "needs to say the same (in brackets per row).",
+        "- **Operations:** a request through `Translator.request` along the chain; the answer "
+        "through `Translator.response` backwards; a stream through a fresh "
+        "`Translator.stream(model, include_usage=True)` per stage, every parsed upstream event "
+        "fed, then `finish()` (a hub chain re-parses the frames between stages with the "
+        "relay's own helper, as the gateway does). *Stream events/s* = upstream events ÷ the "
+        "time of the whole stream. Not included: decoding and encoding the HTTP bodies and "
+        "parsing the upstream's SSE bytes, which passthrough calls pay too.",
+        f"- **Timing:** `time.perf_counter` around a loop whose length is calibrated to last "
+        f"about {budget['repeat_s']:g} s (the calibration doubles as the warm-up); "
+        f"{budget['repeats']} repeats, median reported, ± = half the min-max range over the "
+        "median. The garbage collector stays on (a full collection before each case). "
+        f"{placement}; "
+        f"{tr['elapsed_s']:g} s in all.{noise}",
+        "",
+        *_table(
+            [
+                "route (translators)",
+                "request small /s",
+                "request large /s",
+                "response /s",
+                "stream events /s (events)",
+                "µs per op: request small / large / response / whole stream",
+            ],
+            rows,
+        ),
+    ]
+    if tr["skipped"]:
+        out += [f"Not measured: {', '.join(f'{k} ({v})' for k, v in tr['skipped'].items())}.", ""]
+    return out
+
+
 def render(results: dict[str, Any], json_path: Path) -> str:
     """The whole ``docs/performance.md`` for one run."""
     from omniroute.settings import Settings
@@ -401,6 +499,8 @@ def render(results: dict[str, Any], json_path: Path) -> str:
     if closed:
         listed = ", ".join(f"`{name}` {n}" for name, n in closed.items())
         out += [f"Keep-alive connections the server closed mid-run (request resent): {listed}.", ""]
+    if "translation" in results:
+        out += translation_section(results["translation"])
     if results["skipped"]:
         out += ["## Skipped in this run", ""]
         out += [f"- `{name}`: {_reason(why)}" for name, why in results["skipped"].items()]
@@ -411,6 +511,7 @@ def render(results: dict[str, Any], json_path: Path) -> str:
         "```bash",
         "nox -s bench                                   # full run (~4 min), rewrites this file",
         "python bench/run.py --quick --out /tmp/perf.md  # ~30 s smoke run",
+        "python bench/translation.py [--quick]           # the translation part alone (~20 s)",
         "python bench/profile_gateway.py [--stream]      # where the time goes (needs py-spy)",
         "```",
         "",

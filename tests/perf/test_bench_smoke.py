@@ -3,7 +3,8 @@
 A benchmark is never a timed unit test: nothing here asserts a speed. These tests only keep
 ``bench/`` from rotting between ``nox -s bench`` runs — the mock answers, the paired client
 reads its JSON and SSE answers, a bare proxy forwards through ``omniroute.upstream``, wrk's
-output parses and the report renders even when the gateway could not start.
+output parses and the report renders even when the gateway could not start; every registered
+translator (and every hub chain) runs through the translation benchmark.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import loadgen  # noqa: E402
 import report  # noqa: E402
 import run  # noqa: E402
 import servers  # noqa: E402
+import translation  # noqa: E402
 from mock_upstream import FIRST_TOKEN, JSON_SIZE, STREAM_DELTAS  # noqa: E402
 
 BODY = b'{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
@@ -123,10 +125,17 @@ def _latency() -> dict[str, float]:
     return {**dict.fromkeys(keys, 0.5), "paired_delta_p50_ms": 0.5, "total_p50_ms": 0.6}
 
 
-def test_report_renders_without_a_gateway() -> None:
+@pytest.fixture(scope="module")
+def translated() -> dict[str, Any]:
+    """The translation benchmark on counts too small to mean anything, run once."""
+    return translation.run(translation.Budget(repeat_s=0.001, repeats=2), cpu=None)
+
+
+def _results() -> dict[str, Any]:
+    """A quick run's results without a gateway, as ``run.run`` returns them."""
     names = {"direct": ("baseline", ""), "bare/httpx": ("bare", "httpx")}
     names["bare/aiohttp"] = ("bare", "aiohttp")
-    results = {
+    return {
         "date": "2026-01-01T00:00:00+00:00",
         "mode": "quick",
         "elapsed_s": 1.0,
@@ -155,7 +164,10 @@ def test_report_renders_without_a_gateway() -> None:
         "rss_idle_kb": dict.fromkeys(names, 1024),
         "rss_peak_kb": dict.fromkeys(names, 2048),
     }
-    text = report.render(results, Path("bench/results/quick.json"))
+
+
+def test_report_renders_without_a_gateway() -> None:
+    text = report.render(_results(), Path("bench/results/quick.json"))
     assert "## Transport comparison" in text
     assert "the omniroute command is not installed" in text
     assert "**Decision: `aiohttp`**" in text
@@ -163,3 +175,28 @@ def test_report_renders_without_a_gateway() -> None:
         subprocess.run([sys.executable, str(BENCH / "run.py"), "--help"], check=False).returncode
         == 0
     )
+
+
+def test_translation_times_every_translator_and_hub_chain(translated: dict[str, Any]) -> None:
+    routes = {(r["client"], r["upstream"]): r for r in translated["routes"]}
+    direct = {f"{c}->{u}" for (c, u), r in routes.items() if len(r["chain"]) == 1}
+    assert direct == set(translated["translators"])
+    assert not translated["skipped"]
+    if {"claude->openai", "openai->gemini"} <= direct and "claude->gemini" not in direct:
+        assert routes["claude", "gemini"]["chain"] == ["claude->openai", "openai->gemini"]
+    for route in routes.values():
+        for case in ("request_small", "request_large", "response", "stream"):
+            assert route[case]["per_s"] > 0
+            assert route[case]["per_s_min"] <= route[case]["per_s"] <= route[case]["per_s_max"]
+        assert (
+            route["stream"]["events"] == translated["fixtures"][route["upstream"]]["stream_events"]
+        )
+
+
+def test_report_renders_the_translation_section(translated: dict[str, Any]) -> None:
+    results = {**_results(), "translation": {**translated, "foreign_cpu": 0.2, "attempts": 2}}
+    text = report.render(results, Path("bench/results/quick.json"))
+    section = text.split("## Translation", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "→" in line]
+    assert len(rows) == len(translated["routes"])
+    assert "(attempt 2; the earlier ones were disturbed) — **noisy" in section
