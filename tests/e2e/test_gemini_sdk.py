@@ -146,7 +146,11 @@ def test_function_calling_round_trip(gclient: genai.Client, model: str) -> None:
         types.Content(
             role="user",
             parts=[
-                types.Part.from_function_response(name="get_weather", response={"output": "snow"})
+                types.Part(
+                    function_response=types.FunctionResponse(
+                        id=call.id, name="get_weather", response={"output": "snow"}
+                    )
+                )
             ],
         ),
     ]
