@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import anthropic
+import httpx
 import openai
 import pytest
 from google import genai
@@ -260,3 +261,19 @@ def test_anthropic_thinking(claude: anthropic.Anthropic) -> None:
     )
     assert message.content[0].type == "thinking"
     assert message.content[-1].text == "echo: think"  # type: ignore[union-attr]
+
+
+def test_stream_without_alt_sse_is_one_json_array(gateway: GatewayProcess) -> None:
+    response = httpx.post(
+        f"{gateway.url}/v1beta/models/{FLASH}:streamGenerateContent",
+        json={"contents": [{"role": "user", "parts": [{"text": "array please"}]}]},
+        headers={"x-goog-api-key": "local"},
+    )
+    assert response.headers["content-type"].startswith("application/json")
+    chunks = response.json()
+    assert isinstance(chunks, list)
+    assert len(chunks) > 1
+    text = "".join(
+        p.get("text", "") for c in chunks for p in c["candidates"][0]["content"]["parts"]
+    )
+    assert text == "echo: array please"
