@@ -21,11 +21,13 @@ FLAGSHIPS = [
     "./omniroute_plugin_gemini",
     "./omniroute_plugin_opencode",
 ]
-DISTRIBUTIONS = [CORE, TESTKIT, *FLAGSHIPS]
+PROVIDERS = [*FLAGSHIPS, "./plugins/omniroute_plugin_codex"]
+DISTRIBUTIONS = [CORE, TESTKIT, *PROVIDERS]
 SOURCES = [
     "core/src/omniroute",
     "plugins/omniroute_plugin_testkit/src/omniroute_plugin_testkit",
     *(f"{d}/src/{d[2:]}" for d in FLAGSHIPS),
+    "plugins/omniroute_plugin_codex/src/omniroute_plugin_codex",
     "plugins/template/src/omniroute_plugin_example",
 ]
 
@@ -79,14 +81,14 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Start the gateway on its embedded defaults (SQLite in ~/.omniroute, memory state)."""
-    _install(session, CORE, *FLAGSHIPS)
+    _install(session, CORE, *PROVIDERS)
     session.run("omniroute", "serve", *session.posargs, env=dict(os.environ))
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Gateway vs direct vs bare proxies; writes docs/performance.md."""
-    _install(session, CORE, *FLAGSHIPS, groups=("bench",))
+    _install(session, CORE, *PROVIDERS, groups=("bench",))
     session.run("python", "bench/run.py", "--out", "docs/performance.md", *session.posargs)
 
 

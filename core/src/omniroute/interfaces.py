@@ -98,6 +98,15 @@ class TokenCountingFormat(WireFormat, Protocol):
 
 
 @runtime_checkable
+class AccumulatingFormat(WireFormat, Protocol):
+    """A format that can fold a whole stream into the complete answer (for stream-only
+    upstreams serving non-stream clients)."""
+
+    def accumulate(self, events: Sequence[Body | None]) -> Body:
+        """The complete answer of a stream's parsed events (None for ``[DONE]``)."""
+
+
+@runtime_checkable
 class ModelListingFormat(WireFormat, Protocol):
     """A format with its own model listing (Gemini's ``GET /v1beta/models``)."""
 
@@ -176,6 +185,15 @@ class AdaptingExecutor(Executor, Protocol):
     def adapt_response(self, body: Body) -> Body: ...
 
     def adapt_event(self, data: Body) -> Body: ...
+
+
+@runtime_checkable
+class StreamOnlyExecutor(Executor, Protocol):
+    """An executor whose upstream only streams (Codex's ChatGPT backend): it always asks for
+    a stream, and for clients that did not, the gateway folds the events into one answer
+    with the upstream format's ``AccumulatingFormat.accumulate``."""
+
+    stream_only: Literal[True]
 
 
 @runtime_checkable

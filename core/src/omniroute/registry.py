@@ -13,12 +13,14 @@ from typing import Any, Generic, TypeVar
 
 from .errors import StartupError
 from .interfaces import (
+    AccumulatingFormat,
     AdaptingExecutor,
     AuthStrategy,
     Executor,
     ModelListingFormat,
     RefreshingAuthStrategy,
     RoutingStrategy,
+    StreamOnlyExecutor,
     TokenCountingExecutor,
     TokenCountingFormat,
     Translator,
@@ -126,6 +128,18 @@ class RegistryBuilder:
         aliases: dict[str, str] = {}
         for pid, manifest in self.providers.items.items():
             owner = self.providers.owners[pid]
+            executor = self.executors.items.get(manifest.executor)
+            upstream = formats.get(manifest.format)
+            if (
+                isinstance(executor, StreamOnlyExecutor)
+                and upstream is not None
+                and not isinstance(upstream, AccumulatingFormat)
+            ):
+                yield (
+                    f"provider {pid!r} (plugin {owner!r}) uses stream-only executor "
+                    f"{manifest.executor!r} with format {manifest.format!r}, which cannot "
+                    "accumulate a stream for non-stream clients"
+                )
             for ref_kind, name, pool in (
                 ("executor", manifest.executor, self.executors.items),
                 ("auth strategy", manifest.auth, self.auth_strategies.items),
@@ -198,6 +212,8 @@ class Registry:
     """Executors that unwrap their upstream's envelope, by name."""
     counting: dict[str, TokenCountingExecutor] = field(default_factory=dict)
     """Executors whose upstream counts tokens, by name."""
+    stream_only: frozenset[str] = frozenset()
+    """Executors whose upstream only streams."""
 
     def __post_init__(self) -> None:
         # Optional capabilities are resolved once here: isinstance() against a
@@ -214,6 +230,8 @@ class Registry:
                 self.adapting[name] = executor
             if isinstance(executor, TokenCountingExecutor):
                 self.counting[name] = executor
+        only = {name for name, e in self.executors.items() if isinstance(e, StreamOnlyExecutor)}
+        object.__setattr__(self, "stream_only", frozenset(only))
 
     def translation_chain(self, source: str, target: str) -> list[Translator]:
         """Translators turning ``source`` bodies into ``target`` bodies (empty when equal).

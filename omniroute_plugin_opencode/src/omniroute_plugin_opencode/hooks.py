@@ -1,15 +1,38 @@
 """Hook implementations of the ``opencode`` plugin (entry point ``opencode``).
 
-Empty on purpose until each piece exists: a hook that registered a half-built object would
-advertise a capability the gateway cannot serve. What will be registered here:
-
-* ``register_executors``: an executor posting to ``{base}/messages`` for Claude-format models
-  and to ``{base}/chat/completions`` for the rest;
-* ``register_auth_strategies``: ``x-api-key`` + ``anthropic-version: 2023-06-01`` for
-  Claude-format calls, ``Authorization: Bearer`` otherwise;
-* ``register_providers``: the ``opencode-zen`` and ``opencode-go`` manifests, whose models
-  name their wire format per model family.
-
-The ``claude`` format and its translators are not registered here: they come from
-``omniroute-plugin-claude`` by name, which is why this distribution depends on it.
+The Claude-format models need the ``claude`` format and translators, which come from
+``omniroute-plugin-claude`` (a dependency); the registry names them if that plugin is
+disabled.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from omniroute import hookimpl
+
+if TYPE_CHECKING:
+    from omniroute import AuthStrategy, Executor, ProviderManifest, Settings
+
+
+@hookimpl
+def register_executors(register: Callable[[Executor], None]) -> None:
+    from .executor import OpenCodeExecutor
+
+    register(OpenCodeExecutor())
+
+
+@hookimpl
+def register_auth_strategies(register: Callable[[AuthStrategy], None]) -> None:
+    from .auth import OpenCodeAuth
+
+    register(OpenCodeAuth())
+
+
+@hookimpl
+def register_providers(register: Callable[[ProviderManifest], None], settings: Settings) -> None:
+    from .providers import load_manifests
+
+    for manifest in load_manifests():
+        register(manifest)

@@ -14,7 +14,7 @@ pytest_plugins = ["pytester"]
 PLUGINS = '''
 import orjson
 
-from omniroute import ProviderManifest, UpstreamRequest, hookimpl
+from omniroute import ModelInfo, ProviderManifest, UpstreamRequest, hookimpl
 
 
 class ForgetfulAuth:
@@ -64,6 +64,8 @@ class Plugin:
         register(manifest("keyless", auth="none", auth_kind="none"))
         register(manifest("no-key-sent", auth="forgetful"))
         register(manifest("wrong-url", executor="hardcoded"))
+        mixed = (ModelInfo("chat-a"), ModelInfo("resp-a", format="openai-responses"))
+        register(manifest("mixed", models=(*mixed, ModelInfo("chat-b"))))
 '''
 
 SUITE = """
@@ -107,6 +109,23 @@ def test_a_provider_ignoring_the_base_url_fails(pytester: pytest.Pytester) -> No
     result = run_suite(pytester, "wrong-url")
 
     result.stdout.fnmatch_lines(["*FAILED*test_upstream_request_url_and_credentials*wrong-url*"])
+
+
+def test_a_provider_of_several_formats_is_checked_once_per_format(
+    pytester: pytest.Pytester,
+) -> None:
+    result = run_suite(pytester, "mixed", "good")
+
+    result.assert_outcomes(passed=3 * CASES_PER_PROVIDER)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "--collect-only")
+    result.stdout.fnmatch_lines(
+        [
+            "*test_json_answer_through_gateway?mixed/chat-a?",
+            "*test_json_answer_through_gateway?mixed/resp-a?",
+            "*test_json_answer_through_gateway?good?",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*mixed/chat-b*")
 
 
 def test_unknown_providers_are_a_usage_error(pytester: pytest.Pytester) -> None:

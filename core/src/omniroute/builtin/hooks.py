@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         ProviderManifest,
         RoutingStrategy,
         Settings,
+        Translator,
         WireFormat,
     )
 
@@ -21,15 +22,28 @@ if TYPE_CHECKING:
 @hookimpl
 def register_formats(register: Callable[[WireFormat], None]) -> None:
     from .openai_format import OpenAIFormat
+    from .responses.format import ResponsesFormat
 
     register(OpenAIFormat())
+    register(ResponsesFormat())
+
+
+@hookimpl
+def register_translators(register: Callable[[Translator], None]) -> None:
+    from .responses.client import ResponsesClientTranslator
+    from .responses.upstream import ResponsesUpstreamTranslator
+
+    register(ResponsesClientTranslator())
+    register(ResponsesUpstreamTranslator())
 
 
 @hookimpl
 def register_executors(register: Callable[[Executor], None]) -> None:
     from .openai_executor import OpenAIChatExecutor
+    from .responses.executor import ResponsesExecutor
 
     register(OpenAIChatExecutor())
+    register(ResponsesExecutor())
 
 
 @hookimpl

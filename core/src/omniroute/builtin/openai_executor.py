@@ -8,13 +8,16 @@ import orjson
 
 from omniroute import Body, Candidate, UpstreamRequest
 
+from .responses.executor import responses_request
+
 _NO_HEADERS: Mapping[str, str] = {}
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 _SSE_HEADERS = {"Content-Type": "application/json", "Accept": "text/event-stream"}
 
 
 class OpenAIChatExecutor:
-    """Any OpenAI-compatible Chat Completions endpoint.
+    """Any OpenAI-compatible Chat Completions endpoint, and its Responses endpoint for the
+    models whose manifest format is ``openai-responses`` (OpenAI's ``*-pro`` models).
 
     Streams always ask for ``stream_options.include_usage`` so the gateway can record real
     token counts; the engine hides the extra usage chunk (``OpenAIFormat.is_usage_only``)
@@ -31,6 +34,8 @@ class OpenAIChatExecutor:
         timeout: float,
         client_headers: Mapping[str, str] = _NO_HEADERS,
     ) -> UpstreamRequest:
+        if candidate.target.format == "openai-responses":
+            return responses_request(candidate, body, stream, timeout)
         if body.get("stream", False) is not stream:
             # Clients of other formats say "stream" in the URL (Gemini), not in the body.
             body = {**body, "stream": stream}

@@ -17,6 +17,18 @@ def bearer_or_header_key(headers: Mapping[str, str]) -> str | None:
     return headers.get("x-api-key") or None
 
 
+def openai_error_body(error: GatewayError) -> Body:
+    """OpenAI's error shape, which the Chat and Responses SDKs both parse."""
+    return {
+        "error": {
+            "message": error.message,
+            "type": error.type,
+            "code": error.code,
+            "param": None,
+        }
+    }
+
+
 class OpenAIFormat:
     """Chat Completions requests, responses and ``chat.completion.chunk`` streams."""
 
@@ -55,14 +67,7 @@ class OpenAIFormat:
         return None
 
     def error_body(self, error: GatewayError) -> Body:
-        return {
-            "error": {
-                "message": error.message,
-                "type": error.type,
-                "code": error.code,
-                "param": None,
-            }
-        }
+        return openai_error_body(error)
 
     def stream_error_event(self, error: GatewayError) -> bytes:
         return b"data: " + orjson.dumps(self.error_body(error)) + b"\n\n"

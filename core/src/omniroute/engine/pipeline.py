@@ -20,6 +20,7 @@ from ..errors import (
     UpstreamProtocolError,
 )
 from ..interfaces import (
+    AccumulatingFormat,
     AuthStrategy,
     Executor,
     TokenCountingFormat,
@@ -33,7 +34,7 @@ from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target, U
 from ..upstream import BufferedResponse, UpstreamClient, UpstreamResponse
 from .answer import JsonAnswer, StreamAnswer
 from .credentials import Credentials
-from .relay import StreamStart, relay
+from .relay import StreamStart, decode_event, relay
 from .resolver import Resolver
 from .upstream_errors import upstream_error
 
@@ -175,6 +176,8 @@ class Pipeline:
             try:
                 if call.stream:
                     return await self._stream_answer(call, target, chain, response)
+                if provider.executor in self._registry.stream_only:
+                    return await self._accumulated_answer(call, target, chain, response)
                 return await self._json_answer(call, target, chain, await response.read())
             except UpstreamError as exc:
                 last_error = self._note_failure(call, candidate, exc, TRANSPORT_FAILURE)
@@ -263,11 +266,38 @@ class Pipeline:
         adapter = self._registry.adapting.get(target.provider.executor)
         if adapter is not None:
             body = adapter.adapt_response(body)
+        return self._answer(call, target, chain, body, raw if adapter is None else None)
+
+    async def _accumulated_answer(
+        self, call: Call, target: Target, chain: list[Translator], response: UpstreamResponse
+    ) -> JsonAnswer:
+        """A non-stream answer from a stream-only upstream: every event, folded into one."""
+        start = StreamStart(response)
+        adapter = self._registry.adapting.get(target.provider.executor)
+        events = [
+            decode_event(event, target.provider.id, adapter)
+            async for _chunk, batch in start.batches()
+            for event in batch
+        ]
+        fmt = self._registry.formats[target.format]
+        assert isinstance(fmt, AccumulatingFormat)  # checked at startup for stream-only
+        return self._answer(call, target, chain, fmt.accumulate(events), None)
+
+    def _answer(
+        self,
+        call: Call,
+        target: Target,
+        chain: list[Translator],
+        body: Body,
+        raw: bytes | None,
+    ) -> JsonAnswer:
+        """The client's answer from the upstream's complete one; ``raw`` is sent as it is
+        when no translation is needed."""
         call.usage = self._registry.formats[target.format].read_usage(body)
         for translator in reversed(chain):
             body = translator.response(body, target.model)
         call.status = 200
-        out = raw if not chain and adapter is None else orjson.dumps(body)
+        out = raw if not chain and raw is not None else orjson.dumps(body)
         return JsonAnswer(out, headers=self._answer_headers(call))
 
     async def _stream_answer(

@@ -39,7 +39,7 @@ class StreamStart:
             events = self.decoder.feed(chunk)
             self.head.append((chunk, events))
             if events:
-                _decode(events[0], provider)
+                decode_event(events[0], provider)
                 return
         tail = self.decoder.flush()
         if not tail:
@@ -61,7 +61,7 @@ class StreamStart:
             yield b"", tail
 
 
-def _decode(event: SSEEvent, provider: str, adapter: AdaptingExecutor | None = None) -> Any:
+def decode_event(event: SSEEvent, provider: str, adapter: AdaptingExecutor | None = None) -> Any:
     if event.data == DONE:
         return None
     try:
@@ -93,7 +93,7 @@ async def relay(
     byte_exact = passthrough and not hide_usage_chunk and adapter is None
     try:
         async for chunk, events in start.batches():
-            parsed = [(event, _decode(event, provider, adapter)) for event in events]
+            parsed = [(event, decode_event(event, provider, adapter)) for event in events]
             for _event, data in parsed:
                 if isinstance(data, dict):
                     usage = upstream_format.read_stream_usage(data)
@@ -159,5 +159,5 @@ def _feed_frames(translator: StreamTranslator, frames: list[bytes], provider: st
     out: list[bytes] = []
     for frame in frames:
         for event in decoder.feed(frame):
-            out.extend(translator.feed(event.event, _decode(event, provider)))
+            out.extend(translator.feed(event.event, decode_event(event, provider)))
     return out

@@ -23,15 +23,20 @@ def usage_from_responses(usage: Any) -> Usage | None:
         prompt_tokens=_count(usage.get("input_tokens")),
         completion_tokens=_count(usage.get("output_tokens")),
         cache_read_tokens=_count(input_details.get("cached_tokens")),
+        cache_write_tokens=_count(input_details.get("cache_write_tokens")),
         reasoning_tokens=_count(output_details.get("reasoning_tokens")),
     )
 
 
 def responses_usage(usage: Usage) -> dict[str, Any]:
-    """A Responses ``usage`` object for ``usage``."""
+    """A Responses ``usage`` object for ``usage`` (the ``openai`` SDK requires
+    ``input_tokens_details.cache_write_tokens`` as well as ``cached_tokens``)."""
     return {
         "input_tokens": usage.prompt_tokens,
-        "input_tokens_details": {"cached_tokens": usage.cache_read_tokens},
+        "input_tokens_details": {
+            "cached_tokens": usage.cache_read_tokens,
+            "cache_write_tokens": usage.cache_write_tokens,
+        },
         "output_tokens": usage.completion_tokens,
         "output_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
         "total_tokens": usage.total_tokens,

@@ -6,6 +6,10 @@ with a prefix when it is a custom node), and the ``prefix/model`` string a clien
 Deriving them from the manifest alone is what lets the suite run on any provider of any
 plugin without per-provider code; providers whose credential is more than an API key (OAuth
 accounts, service accounts, a Code Assist project) bring an ``Account``.
+
+A provider whose models speak different wire formats (OpenCode: Chat Completions, Messages and
+Responses by model family) is several subjects, one model per format (``contract_models``):
+each format has its own path, credential header and translators to prove.
 """
 
 from __future__ import annotations
@@ -36,19 +40,32 @@ class Account:
     sent: str | None = None
 
 
+def contract_models(manifest: ProviderManifest) -> list[str]:
+    """The models the contract checks a provider with: the first of each wire format its
+    catalogue uses, in catalogue order (a provider without models: a passthrough id)."""
+    chosen: dict[str, str] = {}
+    for info in manifest.models:
+        chosen.setdefault(manifest.model_format(info.id), info.id)
+    return list(chosen.values()) or [PASSTHROUGH_MODEL]
+
+
 @dataclass(frozen=True, slots=True)
 class Subject:
     """One provider as the contract suite drives it, against an upstream at ``base_url``.
 
-    ``account`` replaces the default credential (an API key derived from the provider id).
+    ``account`` replaces the default credential (an API key derived from the provider id);
+    ``model_id`` is the model the checks use (default: the manifest's first).
     """
 
     manifest: ProviderManifest
     base_url: str
     account: Account | None = None
+    model_id: str | None = None
 
     @property
     def model(self) -> str:
+        if self.model_id is not None:
+            return self.model_id
         return self.manifest.models[0].id if self.manifest.models else PASSTHROUGH_MODEL
 
     @property

@@ -5,8 +5,9 @@ translators), so its bugs hide in how they combine. The suite drives each provid
 those very objects and through the real gateway app against a mock upstream:
 
 * the upstream request: URL under the connection's base URL, credential present (or absent
-  for keyless providers), timeout and stream flag honoured, and accepted by a mock of the
-  provider's wire format;
+  for keyless providers), timeout and stream flag honoured (always a stream for executors
+  whose upstream only streams, such as Codex's), and accepted by a mock of the provider's wire
+  format;
 * translation: an OpenAI request and answer survive the trip to the provider's format and
   back (identity providers must leave the body untouched but for the model);
 * through the gateway: a streamed answer arrives as well-formed OpenAI SSE ending in
@@ -20,6 +21,11 @@ those very objects and through the real gateway app against a mock upstream:
 Token counts are checked net of reasoning: thinking models (Gemini 2.5 Pro, Gemini 3)
 report thought tokens, which belong in ``completion_tokens`` and its
 ``completion_tokens_details.reasoning_tokens``.
+
+A provider whose models speak different wire formats (OpenCode: ``openai``, ``claude``,
+``openai-responses`` per model in its manifest) is checked once per format, with the first
+model of each (test ids ``provider/model``); a provider of one format keeps the id
+``provider``.
 
 Checks needing a live upstream skip providers whose wire format has no mock yet. Where a
 format lets providers put the credential in different headers (Claude: ``x-api-key`` or
@@ -47,6 +53,7 @@ Run it by subclassing (the class name must start with ``Test``)::
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -76,6 +83,7 @@ from ..mock import (
     MockFormat,
     MockUpstream,
     RejectsCredentials,
+    RequiresStream,
     ToolCallIds,
 )
 from ..sse import parse_sse
@@ -89,7 +97,7 @@ from .bodies import (
     streamed_tool_calls,
     tool_conversation,
 )
-from .subject import Subject
+from .subject import Subject, contract_models
 from .upstreams import HOST_MOCKS, ContractUpstream, MakeUpstream, host_mock, installed_upstreams
 
 CLIENT_FORMAT = "openai"
@@ -157,7 +165,16 @@ class ProviderContract:
         unknown = sorted(set(chosen) - set(registered))
         if unknown:
             raise pytest.UsageError(f"providers not registered by any loaded plugin: {unknown}")
-        metafunc.parametrize("provider_id", chosen)
+        if "contract_model" not in metafunc.fixturenames:
+            metafunc.parametrize("provider_id", chosen)
+            return
+        cases: list[tuple[str, str]] = []
+        ids: list[str] = []
+        for provider_id in chosen:
+            models = contract_models(self.contract_registry().providers[provider_id])
+            cases += [(provider_id, model) for model in models]
+            ids += [provider_id] if len(models) == 1 else [f"{provider_id}/{m}" for m in models]
+        metafunc.parametrize(("provider_id", "contract_model"), cases, ids=ids)
 
     def contract_upstream(self, provider_id: str) -> ContractUpstream | None:
         """How to stand in for ``provider_id``: the class's entry, else an installed one."""
@@ -166,10 +183,13 @@ class ProviderContract:
     # -- fixtures --------------------------------------------------------------------------
 
     @pytest.fixture
-    def upstream(self, provider_id: str, make_mock_upstream: MakeUpstream) -> MockUpstream | None:
-        """A mock speaking the provider's wire format, or None when there is none yet."""
+    def upstream(
+        self, provider_id: str, contract_model: str, make_mock_upstream: MakeUpstream
+    ) -> MockUpstream | None:
+        """A mock speaking the wire format of the provider's model, or None when there is
+        none yet."""
         manifest = self.contract_registry().providers[provider_id]
-        subject = Subject(manifest, UNREACHABLE_BASE_URL)
+        subject = Subject(manifest, UNREACHABLE_BASE_URL, model_id=contract_model)
         described = self.contract_upstream(provider_id)
         mock_format = (
             self.provider_mocks.get(provider_id)
@@ -181,14 +201,19 @@ class ProviderContract:
 
     @pytest.fixture
     def subject(
-        self, provider_id: str, upstream: MockUpstream | None, make_mock_upstream: MakeUpstream
+        self,
+        provider_id: str,
+        contract_model: str,
+        upstream: MockUpstream | None,
+        make_mock_upstream: MakeUpstream,
     ) -> Subject:
         base_url = upstream.base_url if upstream is not None else UNREACHABLE_BASE_URL
-        subject = Subject(self.contract_registry().providers[provider_id], base_url)
+        manifest = self.contract_registry().providers[provider_id]
+        subject = Subject(manifest, base_url, model_id=contract_model)
         described = self.contract_upstream(provider_id)
         if described is None or described.account is None:
             return subject
-        return Subject(subject.manifest, base_url, described.account(subject, make_mock_upstream))
+        return dataclasses.replace(subject, account=described.account(subject, make_mock_upstream))
 
     @pytest.fixture
     def live_upstream(self, subject: Subject, upstream: MockUpstream | None) -> MockUpstream:
@@ -208,18 +233,21 @@ class ProviderContract:
         request = asyncio.run(self._build(registry, subject, body, stream))
 
         assert request.url.startswith(subject.base_url), request.url
-        assert request.stream is stream
+        assert request.stream is (stream or subject.manifest.executor in registry.stream_only)
         assert request.timeout == REQUEST_TIMEOUT
         assert carries_credential(request.headers, [request.url], subject.credential), (
             CREDENTIAL_RULE
         )
         if upstream is None:
             return
+        assert request.stream or not requires_stream(upstream, subject.model), (
+            "this upstream only streams: its executor must be a StreamOnlyExecutor"
+        )
         sent = httpx.request(
             request.method, request.url, headers=request.headers, content=request.body
         )
         assert sent.status_code == 200, f"the {subject.format} mock rejected it: {sent.text}"
-        if stream:
+        if request.stream:
             assert sent.headers["content-type"].startswith("text/event-stream")
         recorded = upstream.last_request
         assert recorded.model == subject.model
@@ -440,6 +468,12 @@ def credential_fault(fmt: MockFormat, message: str) -> Fault:
     status, body = fmt.credential_error(message)
     headers = {"Content-Type": "application/json"}
     return Fault(status=status, body=json.dumps(body), headers=headers)
+
+
+def requires_stream(upstream: MockUpstream, model: str) -> bool:
+    """Whether the upstream answers ``model`` only with streams (``RequiresStream``)."""
+    fmt = upstream.formats[0]
+    return isinstance(fmt, RequiresStream) and fmt.requires_stream(model)
 
 
 def issues_call_ids(upstream: MockUpstream, model: str) -> bool:

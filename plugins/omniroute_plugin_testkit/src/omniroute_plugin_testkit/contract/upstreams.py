@@ -17,7 +17,12 @@ service-account providers need connection fields an API key does not give. A
 
 3. else a mock with an API key: the API the manifest's base URL names when its host serves a
    different dialect than the format's usual one (``HOST_MOCKS``: Google's Code Assist and
-   Vertex hosts), else the default mock of the provider's wire format.
+   Vertex hosts, ChatGPT's Codex backend, OpenCode's several formats by path), else the
+   default mock of the wire format of the model under test.
+
+The Codex backend also wants a ``chatgpt-account-id``: a Codex-style provider's
+``ContractUpstream`` gives its ``Account`` the connection field its auth strategy sends it
+from.
 """
 
 from __future__ import annotations
@@ -32,13 +37,22 @@ import pytest
 
 from omniroute import ProviderManifest
 
-from ..mock import GeminiCodeAssist, GeminiVertex, MockFormat, MockUpstream
+from ..mock import (
+    CodexResponses,
+    GeminiCodeAssist,
+    GeminiVertex,
+    MockFormat,
+    MockUpstream,
+    OpenCode,
+)
 from .subject import Account, Subject
 
 ENTRY_POINT_GROUP = "omniroute_testkit.contract"
 HOST_MOCKS: Mapping[str, Callable[[], MockFormat]] = {
     "cloudcode-pa.googleapis.com": GeminiCodeAssist,
     "aiplatform.googleapis.com": GeminiVertex,
+    "chatgpt.com": CodexResponses,
+    "opencode.ai": OpenCode,
 }
 """Hosts (and their subdomains, such as Vertex's regional ``us-central1-…`` hosts) whose
 API differs from the default mock of the format they speak: a manifest's base URL names the

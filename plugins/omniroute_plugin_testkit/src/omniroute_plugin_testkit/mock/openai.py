@@ -33,6 +33,19 @@ _ERROR_CODES = {401: "invalid_api_key", 404: "not_found", 429: "rate_limit_excee
 
 
 DONE = b"data: [DONE]\n\n"
+INVALID_JSON = (
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+    "using your HTTP library correctly.)"
+)
+
+
+def openai_error(
+    status: int, message: str, *, code: str | None = None, param: str | None = None
+) -> dict[str, Any]:
+    """An error as every api.openai.com endpoint sends it (Chat Completions, Responses)."""
+    kind = _ERROR_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    code = code or _ERROR_CODES.get(status)
+    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
 
 
 def _frame(payload: Any) -> bytes:
@@ -65,17 +78,7 @@ class OpenAIChat:
     def error_body(
         self, status: int, message: str, *, code: str | None = None, param: str | None = None
     ) -> Any:
-        kind = _ERROR_TYPES.get(
-            status, "server_error" if status >= 500 else "invalid_request_error"
-        )
-        return {
-            "error": {
-                "message": message,
-                "type": kind,
-                "param": param,
-                "code": code or _ERROR_CODES.get(status),
-            }
-        }
+        return openai_error(status, message, code=code, param=param)
 
     def list_models(self, exchange: Exchange) -> Answer:
         data = [
@@ -105,11 +108,7 @@ def _validated(exchange: Exchange) -> dict[str, Any]:
     """The body, or the 400 the real API sends for it."""
     body = exchange.body
     if not exchange.valid_json or not isinstance(body, dict):
-        raise MockError(
-            400,
-            "We could not parse the JSON body of your request. (HINT: This likely means you "
-            "aren't using your HTTP library correctly.)",
-        )
+        raise MockError(400, INVALID_JSON)
     if not isinstance(body.get("model"), str) or not body["model"]:
         raise MockError(400, "you must provide a model parameter")
     messages = body.get("messages")

@@ -1,0 +1,1 @@
+"""OpenAI Codex (ChatGPT account) for OmniRoute."""
