@@ -58,19 +58,6 @@ def infos(plugins: Sequence[PluginInfo]) -> dict[str, PluginInfo]:
     return {info.name: info for info in plugins}
 
 
-def uv() -> str:
-    """uv, which installs distributions in a second or two from its cache: from PATH, or from
-    the ``uv`` package when the test environment has it but not on PATH (nox sessions)."""
-    found = shutil.which("uv")
-    if found:
-        return found
-    try:
-        from uv import find_uv_bin
-    except ImportError:
-        pytest.fail("this test installs distributions with uv: put uv on PATH or install 'uv'")
-    return find_uv_bin()
-
-
 def run(*args: str | Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, env=env, timeout=90, check=False
@@ -105,11 +92,11 @@ def no_plugin_switches_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fixture_site(tmp_path_factory: pytest.TempPathFactory, uv_bin: str) -> Path:
     """The fixture distributions, built and installed with uv into a plain directory."""
     site = tmp_path_factory.mktemp("fixture-site")
     run(
-        uv(), "pip", "install", "--quiet", "--no-deps", "--python", sys.executable,
+        uv_bin, "pip", "install", "--quiet", "--no-deps", "--python", sys.executable,
         "--target", site, FIXTURES / "broken", FIXTURES / "reverse",
     )  # fmt: skip
     return site
@@ -424,7 +411,9 @@ def scratch(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.slow
-def test_plugin_installed_into_a_fresh_venv_is_listed_on_the_next_start(scratch: Path) -> None:
+def test_plugin_installed_into_a_fresh_venv_is_listed_on_the_next_start(
+    scratch: Path, uv_bin: str
+) -> None:
     """``pip install`` a plugin, start again, see it; then change its entry point in place.
 
     The second step is the case stevedore's cache gets wrong: it keys entries on mtimes packed
@@ -433,8 +422,8 @@ def test_plugin_installed_into_a_fresh_venv_is_listed_on_the_next_start(scratch:
     """
     venv = scratch / "venv"
     python = venv / "bin" / "python"
-    run(uv(), "venv", "--quiet", "--python", sys.executable, venv)
-    run(uv(), "pip", "install", "--quiet", "--python", python, REPO / "core")
+    run(uv_bin, "venv", "--quiet", "--python", sys.executable, venv)
+    run(uv_bin, "pip", "install", "--quiet", "--python", python, REPO / "core")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMNIROUTE_", "VIRTUAL_ENV"))}
     env |= {"XDG_CACHE_HOME": str(scratch / "cache"), "OMNIROUTE_DATA_DIR": str(scratch)}
 
@@ -447,7 +436,7 @@ def test_plugin_installed_into_a_fresh_venv_is_listed_on_the_next_start(scratch:
     assert before["builtin"]["version"] == omniroute.__version__
     assert "reverse" not in before
 
-    run(uv(), "pip", "install", "--quiet", "--python", python, FIXTURES / "reverse")
+    run(uv_bin, "pip", "install", "--quiet", "--python", python, FIXTURES / "reverse")
     after = listed()
 
     assert after["reverse"] == {
@@ -463,7 +452,7 @@ def test_plugin_installed_into_a_fresh_venv_is_listed_on_the_next_start(scratch:
     pyproject = renamed / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("\nreverse = ", "\nrenamed = "))
     run(
-        uv(), "pip", "install", "--quiet", "--python", python,
+        uv_bin, "pip", "install", "--quiet", "--python", python,
         "--reinstall-package", "omniroute-plugin-reverse", renamed,
     )  # fmt: skip
     again = listed()

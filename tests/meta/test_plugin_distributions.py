@@ -52,19 +52,6 @@ def _project(directory: Path) -> dict[str, Any]:
 PROJECTS = _plugin_projects()
 
 
-def uv() -> str:
-    """uv, which installs distributions in a second or two from its cache: from PATH, or from
-    the ``uv`` package when the test environment has it but not on PATH (nox sessions)."""
-    found = shutil.which("uv")
-    if found:
-        return found
-    try:
-        from uv import find_uv_bin
-    except ImportError:
-        pytest.fail("this test installs distributions with uv: put uv on PATH or install 'uv'")
-    return find_uv_bin()
-
-
 def test_the_flagships_and_the_template_are_checked() -> None:
     names = {_project(p)["name"] for p in PROJECTS}
 
@@ -119,7 +106,9 @@ def test_template_registers_a_valid_provider() -> None:
 
 
 @pytest.mark.slow
-def test_renamed_copy_of_the_template_installs_and_passes_its_tests(tmp_path: Path) -> None:
+def test_renamed_copy_of_the_template_installs_and_passes_its_tests(
+    tmp_path: Path, uv_bin: str
+) -> None:
     """Follow the README: copy, rename to ``acme``, install into a fresh venv, run pytest."""
     copy = shutil.copytree(TEMPLATE, tmp_path / "omniroute-plugin-acme")
     (copy / "src" / "omniroute_plugin_example").rename(copy / "src" / "omniroute_plugin_acme")
@@ -141,9 +130,9 @@ def test_renamed_copy_of_the_template_installs_and_passes_its_tests(tmp_path: Pa
 
     venv = tmp_path / "venv"
     python = venv / "bin" / "python"
-    subprocess.run([uv(), "venv", "--quiet", "--python", sys.executable, venv], check=True)
+    subprocess.run([uv_bin, "venv", "--quiet", "--python", sys.executable, venv], check=True)
     subprocess.run(
-        [uv(), "pip", "install", "--quiet", "--python", python, REPO / "core", copy, "pytest"],
+        [uv_bin, "pip", "install", "--quiet", "--python", python, REPO / "core", copy, "pytest"],
         check=True,
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMNIROUTE_", "VIRTUAL_ENV"))}
