@@ -103,3 +103,26 @@ def test_provider_scope(registry: Registry, snapshot: ConfigSnapshot) -> None:
 def test_combo_step_pins_a_connection(registry: Registry, snapshot: ConfigSnapshot) -> None:
     (target,) = Resolver(registry, snapshot).resolve("pinned")
     assert target.connection_ids == ("c2",)
+
+
+def test_wildcard_aliases_most_specific_wins(registry: Registry) -> None:
+    snapshot = ConfigSnapshot(
+        connections={"openai": (Connection("c1", "openai", "m", secret="k"),)},
+        aliases={
+            "gpt-*": "openai/gpt-4o-mini",
+            "gpt-4o*": "openai/gpt-4o",
+            "claude-sonnet-*": "openrouter/anthropic/claude-sonnet-*",
+            "o?-mini": "openai/o4-mini",
+            "exact": "groq/llama-3.1-8b-instant",
+        },
+    )
+    resolver = Resolver(registry, snapshot)
+    assert _ids(resolver.resolve("gpt-4o-2024")) == [("openai", "gpt-4o")]
+    assert _ids(resolver.resolve("gpt-5")) == [("openai", "gpt-4o-mini")]
+    assert _ids(resolver.resolve("claude-sonnet-4-5")) == [
+        ("openrouter", "anthropic/claude-sonnet-4-5")
+    ]
+    assert _ids(resolver.resolve("o3-mini")) == [("openai", "o4-mini")]
+    assert _ids(resolver.resolve("exact")) == [("groq", "llama-3.1-8b-instant")]
+    # An explicit provider prefix is not an alias.
+    assert _ids(resolver.resolve("openai/gpt-4.1")) == [("openai", "gpt-4.1")]

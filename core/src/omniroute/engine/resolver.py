@@ -1,12 +1,14 @@
 """Model resolution: the model string a client sent → an ordered list of targets.
 
-Order of lookup: combo names, user aliases, ``prefix/model`` (custom-node prefixes first,
+Order of lookup: combo names, user aliases (exact, then wildcard: ``*`` and ``?``, most
+specific first), ``prefix/model`` (custom-node prefixes first,
 then provider ids and aliases), and finally a bare model id found in exactly the catalogues
 of configured providers. Anything else is a 404 that says what was tried.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..errors import ModelNotFound, ProviderMismatch, ProviderNotFound
@@ -16,12 +18,33 @@ from ..types import ConfigSnapshot, Target
 MAX_COMBO_DEPTH = 3
 
 
+def wildcard_aliases(aliases: dict[str, str]) -> list[tuple[str, re.Pattern[str], str]]:
+    """The aliases with ``*`` or ``?``, most specific first: more literal characters win,
+    then fewer wildcards, then the pattern itself (so the order is stable)."""
+    patterns = [p for p in aliases if "*" in p or "?" in p]
+    patterns.sort(key=lambda p: (-len(p.replace("*", "").replace("?", "")), p.count("*"), p))
+    return [(p, _compile(p), aliases[p]) for p in patterns]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append("(.*)")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts))
+
+
 class Resolver:
     """Resolves against one registry and one configuration snapshot (both immutable)."""
 
     def __init__(self, registry: Registry, snapshot: ConfigSnapshot) -> None:
         self._registry = registry
         self._snapshot = snapshot
+        self._wildcards = wildcard_aliases(snapshot.aliases)
 
     def provider_of_prefix(self, prefix: str) -> str | None:
         """The provider id a public prefix names, or None."""
@@ -64,8 +87,8 @@ class Resolver:
                     step_targets = [replace(t, connection_ids=pinned) for t in step_targets]
                 targets.extend(step_targets)
             return targets
-        alias = self._snapshot.aliases.get(model)
-        if alias is not None and alias != model:
+        alias = self._snapshot.aliases.get(model) or self._wildcard(model)
+        if alias is not None and alias != model and model not in seen:
             return self._resolve(alias, depth + 1, (*seen, model))
         prefix, sep, rest = model.partition("/")
         if sep and rest:
@@ -84,6 +107,17 @@ class Resolver:
             f"model {model!r} is not a combo, an alias or provider/model; "
             "GET /v1/models lists the routable models"
         )
+
+    def _wildcard(self, model: str) -> str | None:
+        """The target of the most specific wildcard alias matching ``model``; a ``*`` in the
+        target takes what the pattern's first ``*`` matched."""
+        for pattern, regex, target in self._wildcards:
+            match = regex.fullmatch(model)
+            if match:
+                if "*" in target and "*" in pattern:
+                    return target.replace("*", match.group(1), 1)
+                return target
+        return None
 
     def _prefixed(self, prefix: str, model: str) -> Target | None:
         custom = self._snapshot.custom_prefixes.get(prefix)
