@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import request_response
 from starlette.types import ASGIApp
 
+from .api.admin.combos import router as combos_router
 from .api.admin.router import router as admin_router
 from .api.dispatch import SurfaceDispatch
 from .api.v1.models import FormatModelsHandler, ModelsHandler
@@ -66,10 +67,16 @@ def create_app(
     app.add_middleware(SurfaceDispatch, routes=fixed_paths)
     app.router.add_route("/v1/models", ModelsHandler(gateway).handle, methods=["GET"])
     app.include_router(admin_router)
+    app.include_router(combos_router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        # Unknown paths and methods answer in OpenAI's shape, which every SDK can parse.
+        if request.url.path.startswith("/api/"):
+            body: dict[str, object] = {"detail": exc.detail}  # the management API's shape
+            return Response(
+                orjson.dumps(body), status_code=exc.status_code, media_type="application/json"
+            )
+        # Unknown client paths and methods answer in OpenAI's shape, which every SDK parses.
         body = {
             "error": {
                 "message": f"{exc.detail}: {request.method} {request.url.path}",

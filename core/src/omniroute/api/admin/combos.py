@@ -1,0 +1,94 @@
+"""``/api/combos``: named fallback chains, editable while the gateway runs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from ...engine.combos import combo_problems
+from ...types import Combo, ComboStep
+
+router = APIRouter(prefix="/api/combos", tags=["combos"])
+
+
+class StepIn(BaseModel):
+    model: str
+    weight: int = Field(1, ge=1)
+    connection_id: str | None = None
+
+
+class ComboIn(BaseModel):
+    """A combo as clients send it: ``models`` are strings or step objects."""
+
+    strategy: str = "fill-first"
+    models: list[str | StepIn]
+
+
+class NamedComboIn(ComboIn):
+    name: str = Field(min_length=1)
+
+
+def _combo(name: str, body: ComboIn) -> Combo:
+    steps = tuple(
+        ComboStep(m) if isinstance(m, str) else ComboStep(m.model, m.weight, m.connection_id)
+        for m in body.models
+    )
+    return Combo(name, steps, body.strategy)
+
+
+def _out(combo: Combo) -> dict[str, Any]:
+    return {
+        "name": combo.name,
+        "strategy": combo.strategy,
+        "models": [
+            {"model": s.model, "weight": s.weight, "connection_id": s.connection_id}
+            for s in combo.steps
+        ],
+    }
+
+
+async def _save(request: Request, combo: Combo) -> dict[str, Any]:
+    gateway = request.app.state.gateway
+    problems = combo_problems(combo, gateway.pipeline.snapshot, gateway.registry)
+    if problems:
+        raise HTTPException(422, detail=problems)
+    await asyncio.to_thread(gateway.store.upsert_combo, combo)
+    await gateway.reload()
+    return _out(combo)
+
+
+@router.get("", summary="Every combo")
+async def list_combos(request: Request) -> list[dict[str, Any]]:
+    return [_out(c) for c in request.app.state.gateway.pipeline.snapshot.combos.values()]
+
+
+@router.post("", status_code=201, summary="Create a combo")
+async def create_combo(request: Request, body: NamedComboIn) -> dict[str, Any]:
+    if body.name in request.app.state.gateway.pipeline.snapshot.combos:
+        raise HTTPException(409, detail=f"combo {body.name!r} exists; PUT to replace it")
+    return await _save(request, _combo(body.name, body))
+
+
+@router.get("/{name}", summary="One combo")
+async def get_combo(request: Request, name: str) -> dict[str, Any]:
+    combo = request.app.state.gateway.pipeline.snapshot.combos.get(name)
+    if combo is None:
+        raise HTTPException(404, detail=f"no combo {name!r}")
+    return _out(combo)
+
+
+@router.put("/{name}", summary="Create or replace a combo")
+async def put_combo(request: Request, name: str, body: ComboIn) -> dict[str, Any]:
+    return await _save(request, _combo(name, body))
+
+
+@router.delete("/{name}", status_code=204, summary="Delete a combo")
+async def delete_combo(request: Request, name: str) -> Response:
+    gateway = request.app.state.gateway
+    if not await asyncio.to_thread(gateway.store.delete_combo, name):
+        raise HTTPException(404, detail=f"no combo {name!r}")
+    await gateway.reload()
+    return Response(status_code=204)

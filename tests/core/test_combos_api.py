@@ -1,0 +1,76 @@
+"""``/api/combos``: combos are validated when saved and routable at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from omniroute_plugin_testkit.gateway import GatewayApp
+from omniroute_plugin_testkit.mock import MockUpstream
+
+
+def config(mock: MockUpstream) -> dict[str, Any]:
+    return {
+        "connections": [
+            {"provider": "openai", "name": "a", "api_key": "sk-a", "base_url": mock.base_url},
+            {"provider": "groq", "name": "g", "api_key": "sk-g", "base_url": mock.base_url},
+        ]
+    }
+
+
+async def test_create_use_replace_delete(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    async with gateway_app(config(mock_upstream)) as gw:
+        client = gw.client
+        created = await client.post(
+            "/api/combos",
+            json={"name": "coding", "models": ["groq/llama-3.1-8b-instant", "openai/gpt-4o"]},
+        )
+        assert created.status_code == 201, created.text
+        assert (
+            await client.post("/api/combos", json={"name": "coding", "models": ["x"]})
+        ).status_code == 409
+
+        mock_upstream.inject(status=503, when_key="sk-g", times=None)
+        answer = await client.post(
+            "/v1/chat/completions",
+            json={"model": "coding", "messages": [{"role": "user", "content": "hi"}]},
+        )
+        assert answer.status_code == 200
+        assert answer.headers["x-omniroute-provider"] == "openai"
+        assert answer.headers["x-omniroute-fallback-attempts"] == "1"
+        models = {m["id"]: m["owned_by"] for m in (await client.get("/v1/models")).json()["data"]}
+        assert models["coding"] == "combo"
+
+        replaced = await client.put("/api/combos/coding", json={"models": ["openai/gpt-4o"]})
+        assert replaced.json()["models"] == [
+            {"model": "openai/gpt-4o", "weight": 1, "connection_id": None}
+        ]
+        assert (await client.get("/api/combos/coding")).status_code == 200
+        assert (await client.delete("/api/combos/coding")).status_code == 204
+        assert (await client.get("/api/combos/coding")).status_code == 404
+        gone = await client.post(
+            "/v1/chat/completions",
+            json={"model": "coding", "messages": [{"role": "user", "content": "hi"}]},
+        )
+        assert gone.status_code == 404
+
+
+async def test_cycles_unknown_models_and_strategies_are_refused(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    async with gateway_app(config(mock_upstream)) as gw:
+        client = gw.client
+        await client.post("/api/combos", json={"name": "a", "models": ["openai/gpt-4o"]})
+        await client.post("/api/combos", json={"name": "b", "models": ["a"]})
+        loop = await client.put("/api/combos/a", json={"models": ["b"]})
+        assert loop.status_code == 422
+        assert loop.json()["detail"] == ["combo refers to itself: a -> b -> a"]
+        unknown = await client.post(
+            "/api/combos", json={"name": "c", "models": ["nope/x"], "strategy": "psychic"}
+        )
+        assert unknown.status_code == 422
+        assert "unknown strategy 'psychic'" in unknown.json()["detail"][0]
+        bad_model = await client.post("/api/combos", json={"name": "d", "models": ["nope/x"]})
+        assert "step 'nope/x': unknown provider prefix 'nope'" in bad_model.json()["detail"][0]
