@@ -74,3 +74,28 @@ async def test_cycles_unknown_models_and_strategies_are_refused(
         assert "unknown strategy 'psychic'" in unknown.json()["detail"][0]
         bad_model = await client.post("/api/combos", json={"name": "d", "models": ["nope/x"]})
         assert "step 'nope/x': unknown provider prefix 'nope'" in bad_model.json()["detail"][0]
+
+
+async def test_an_exhausted_combo_says_what_it_tried(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    mock_upstream.inject(status=503, times=None)
+    async with gateway_app(config(mock_upstream)) as gw:
+        await gw.client.post(
+            "/api/combos",
+            json={
+                "name": "all",
+                "models": ["groq/llama-3.1-8b-instant", "mistral/x", "openai/gpt-4o"],
+            },
+        )
+        answer = await gw.client.post(
+            "/v1/chat/completions",
+            json={"model": "all", "messages": [{"role": "user", "content": "hi"}]},
+        )
+    assert answer.status_code == 503
+    message = answer.json()["error"]["message"]
+    assert message.endswith(
+        "[attempts: groq/llama-3.1-8b-instant via 'g': 503 transient; "
+        "mistral/x: no connection; openai/gpt-4o via 'a': 503 transient]"
+    )
+    assert answer.headers["x-omniroute-fallback-attempts"] == "2"

@@ -196,6 +196,8 @@ class Call:
     usage: Usage | None = None
     status: int = 0
     fallback_attempts: int = 0
+    attempts: list[str] = field(default_factory=list)
+    """One line per failed attempt, for the diagnostics of an exhausted chain."""
     error: str | None = None
 
 

@@ -73,6 +73,9 @@ class Pipeline:
                 answer.headers["X-OmniRoute-Fallback-Attempts"] = str(call.fallback_attempts)
             return answer
         assert last_error is not None
+        if len(call.attempts) > 1:
+            # An exhausted fallback chain says what was tried, in order, and how each failed.
+            last_error.message = f"{last_error.message} [attempts: {'; '.join(call.attempts)}]"
         raise last_error
 
     async def count_tokens(self, call: Call, provider_scope: str | None = None) -> JsonAnswer:
@@ -134,6 +137,7 @@ class Pipeline:
         provider = target.provider
         connections = self.connections_for(target)
         if not connections:
+            call.attempts.append(f"{target.public_prefix}/{target.model}: no connection")
             raise _NextTarget(
                 NoCredentials(
                     f"no enabled connection for provider {provider.id!r}; add one with "
@@ -143,6 +147,7 @@ class Pipeline:
         try:
             chain = self._registry.translation_chain(call.client_format, target.format)
         except LookupError as exc:
+            call.attempts.append(f"{target.public_prefix}/{target.model}: {exc}")
             raise _NextTarget(RoutingError(f"cannot reach {provider.id!r}: {exc}")) from exc
         body = self._translate_request(call, target, chain)
         strategy = self._registry.routing_strategies[DEFAULT_ACCOUNT_STRATEGY]
@@ -230,6 +235,11 @@ class Pipeline:
         self, call: Call, candidate: Candidate, error: GatewayError, failure: Failure
     ) -> GatewayError:
         call.fallback_attempts += 1
+        target = candidate.target
+        call.attempts.append(
+            f"{target.public_prefix}/{target.model} via {candidate.connection.name!r}: "
+            f"{error.status} {failure.kind.value}"
+        )
         log.warning(
             "attempt on %s/%s via connection %r failed (%s, %s): %s",
             candidate.target.provider.id,
