@@ -99,3 +99,22 @@ async def test_an_exhausted_combo_says_what_it_tried(
         "mistral/x: no connection; openai/gpt-4o via 'a': 503 transient]"
     )
     assert answer.headers["x-omniroute-fallback-attempts"] == "2"
+
+
+async def test_global_fallback_only_after_an_exhausted_combo(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    mock_upstream.inject(status=503, when_key="sk-g", times=None)
+    cfg = {**config(mock_upstream), "combos": [{"name": "free", "models": ["groq/llama-x"]}]}
+    async with gateway_app(cfg, global_fallback_model="openai/gpt-4o-mini") as gw:
+        rescued = await gw.client.post(
+            "/v1/chat/completions",
+            json={"model": "free", "messages": [{"role": "user", "content": "hi"}]},
+        )
+        direct = await gw.client.post(
+            "/v1/chat/completions",
+            json={"model": "groq/llama-x", "messages": [{"role": "user", "content": "hi"}]},
+        )
+    assert rescued.status_code == 200
+    assert rescued.headers["x-omniroute-model"] == "gpt-4o-mini"
+    assert direct.status_code == 503, "outside a combo the global fallback is not used"

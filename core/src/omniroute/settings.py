@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     plugins_strict: bool = Field(False, validation_alias=_env("PLUGINS_STRICT"))
     trace_plugins: bool = Field(False, validation_alias=_env("TRACE_PLUGINS"))
 
+    global_fallback_model: str | None = Field(None, validation_alias=_env("GLOBAL_FALLBACK_MODEL"))
+    """Tried once when a combo is exhausted with a 502 or 503 (a cheap, always-up model)."""
     max_body_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("MAX_BODY_BYTES"))
     upstream_timeout: float = Field(300.0, validation_alias=_env("UPSTREAM_TIMEOUT"))
     upstream_connect_timeout: float = Field(10.0, validation_alias=_env("UPSTREAM_CONNECT_TIMEOUT"))
@@ -65,6 +67,22 @@ class Settings(BaseSettings):
     usage_batch_size: int = Field(500, validation_alias=_env("USAGE_BATCH_SIZE"))
     log_level: str = Field("info", validation_alias=_env("LOG_LEVEL"))
     access_log: bool = Field(False, validation_alias=_env("ACCESS_LOG"))
+
+    state_backend: str = Field("memory", validation_alias=_env("STATE_BACKEND"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
+    redis_prefix: str = Field("omniroute:", validation_alias=_env("REDIS_PREFIX"))
+
+    # Circuit breaker per provider class: open after THRESHOLD transient failures within
+    # WINDOW seconds, probe again RESET seconds later (see resilience/breaker.py).
+    breaker_api_key_threshold: int = Field(5, validation_alias=_env("BREAKER_API_KEY_THRESHOLD"))
+    breaker_api_key_window: float = Field(60.0, validation_alias=_env("BREAKER_API_KEY_WINDOW"))
+    breaker_api_key_reset: float = Field(30.0, validation_alias=_env("BREAKER_API_KEY_RESET"))
+    breaker_oauth_threshold: int = Field(5, validation_alias=_env("BREAKER_OAUTH_THRESHOLD"))
+    breaker_oauth_window: float = Field(60.0, validation_alias=_env("BREAKER_OAUTH_WINDOW"))
+    breaker_oauth_reset: float = Field(60.0, validation_alias=_env("BREAKER_OAUTH_RESET"))
+    breaker_local_threshold: int = Field(3, validation_alias=_env("BREAKER_LOCAL_THRESHOLD"))
+    breaker_local_window: float = Field(30.0, validation_alias=_env("BREAKER_LOCAL_WINDOW"))
+    breaker_local_reset: float = Field(10.0, validation_alias=_env("BREAKER_LOCAL_RESET"))
 
     @field_validator("load_plugins", "disable_plugins", mode="before")
     @classmethod

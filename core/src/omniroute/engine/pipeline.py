@@ -62,6 +62,22 @@ class Pipeline:
 
     async def run(self, call: Call, provider_scope: str | None = None) -> JsonAnswer | StreamAnswer:
         targets = self.resolver.resolve(call.model, provider_scope)
+        try:
+            return await self._first_answer(call, targets)
+        except GatewayError as exc:
+            fallback = self._settings.global_fallback_model
+            if not (
+                fallback
+                and call.model in self.snapshot.combos
+                and exc.status in (502, 503)
+                and fallback != call.model
+            ):
+                raise
+            call.attempts.append(f"global fallback {fallback}")
+            return await self._first_answer(call, self.resolver.resolve(fallback))
+
+    async def _first_answer(self, call: Call, targets: list[Target]) -> JsonAnswer | StreamAnswer:
+        """The answer of the first target that gives one, trying them in order."""
         last_error: GatewayError | None = None
         for target in targets:
             try:
