@@ -203,3 +203,11 @@ async def test_every_request_leaves_one_usage_record(
     streamed = next(r for r in rows if r["stream"])
     assert streamed["completion_tokens"] > 0
     assert streamed["connection_id"]
+
+
+async def test_session_id_is_echoed(app: Callable[..., GatewayApp]) -> None:
+    async with app() as gw:
+        r = await gw.client.post(
+            "/v1/chat/completions", json=HELLO, headers={"x_session_id": "s" * 80}
+        )
+    assert r.headers["x-omniroute-session-id"] == "s" * 64

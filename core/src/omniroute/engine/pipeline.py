@@ -351,11 +351,14 @@ class Pipeline:
         return StreamAnswer(frames, headers=self._answer_headers(call))
 
     def _answer_headers(self, call: Call) -> dict[str, str]:
-        return {
+        headers = {
             "X-OmniRoute-Provider": call.provider or "",
             "X-OmniRoute-Model": call.upstream_model or "",
             "X-OmniRoute-Latency-Ms": str(round((time.perf_counter() - call.started) * 1000)),
         }
+        if call.session_id:
+            headers["X-OmniRoute-Session-Id"] = call.session_id
+        return headers
 
 
 class _NextTarget(Exception):

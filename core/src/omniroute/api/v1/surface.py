@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
 
 import orjson
@@ -45,6 +45,18 @@ def error_response(fmt: WireFormat, error: GatewayError, call: Call) -> Response
         media_type="application/json",
         headers=headers,
     )
+
+
+_SESSION_HEADERS = ("x-session-id", "x_session_id", "x-omniroute-session", "session-id")
+
+
+def session_of(headers: Mapping[str, str]) -> str | None:
+    """The client's session id, from the headers coding tools use for it (first 64 chars)."""
+    for name in _SESSION_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value[:64]
+    return None
 
 
 class SurfaceHandler:
@@ -134,7 +146,7 @@ class SurfaceHandler:
             model or "",
             stream,
             api_key_id=info.id if info else None,
-            session_id=headers.get("x-session-id"),
+            session_id=session_of(headers),
             started=started,
             include_usage=stream and fmt.wants_stream_usage(body),
         )
