@@ -3,24 +3,34 @@
 ``database_url`` is parametrized over both backends. PostgreSQL runs only when
 ``OMNIROUTE_TEST_DATABASE_URL`` is set (an unreachable server is then an error, not a skip);
 each test gets a schema of its own, dropped afterwards, chosen through ``search_path``.
+
+``backend`` does the same for the state backends: memory always, Redis when
+``OMNIROUTE_TEST_REDIS_URL`` is set, each test under a key prefix of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 from sqlalchemy import create_engine, make_url, text
 
 from omniroute.settings import Settings
+from omniroute.state import StateBackend
+from omniroute.state.memory import MemoryState
+from omniroute.state.redis import RedisState
 from omniroute.store import Store
 from omniroute.store.database import database_url as engine_url
 
 POSTGRES_ENV = "OMNIROUTE_TEST_DATABASE_URL"
+REDIS_ENV = "OMNIROUTE_TEST_REDIS_URL"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -81,3 +91,55 @@ def make_store(make_settings: Callable[..., Settings]) -> Iterator[Callable[...,
 @pytest.fixture
 def store(make_store: Callable[..., Store]) -> Store:
     return make_store()
+
+
+@dataclass
+class Backend:
+    """A state backend under test and a way to let time pass for it: the memory backend
+    runs on a fake clock moved at once, Redis keeps real time, so tests use short delays."""
+
+    name: str
+    state: StateBackend
+    advance: Callable[[float], Awaitable[None]]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+    if request.param == "memory":
+        clock = FakeClock()
+        yield Backend("memory", MemoryState(clock), clock.advance)
+        return
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is not set")
+    prefix = f"omniroute-test:{uuid.uuid4().hex[:12]}:"
+    state = RedisState(url, prefix=prefix)
+    try:
+        await state.get("ping")
+    except Exception as exc:
+        await state.close()
+        pytest.fail(f"{REDIS_ENV}={url} is set but Redis is unreachable: {exc}")
+    yield Backend("redis", state, asyncio.sleep)
+    await state.close()
+    await _drop_keys(url, prefix)
+
+
+async def _drop_keys(url: str, prefix: str) -> None:
+    client = aioredis.Redis.from_url(url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()

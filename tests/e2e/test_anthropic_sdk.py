@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import anthropic
@@ -70,16 +70,13 @@ def _fresh(upstreams: Upstreams) -> None:
         mock.reset()
 
 
-@pytest.fixture(scope="module")
-def gateway(
-    upstreams: Upstreams, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[GatewayProcess]:
+def gateway_config(upstreams: Upstreams) -> dict[str, Any]:
     expired = {
         "refresh_token": "rt-0",
         "expires_at": time.time() - 60,
         "token_url": f"{upstreams.token_host.url}/v1/oauth/token",
     }
-    config: dict[str, Any] = {
+    return {
         "connections": [
             {
                 "provider": "anthropic",
@@ -108,8 +105,15 @@ def gateway(
             },
         ]
     }
+
+
+@pytest.fixture(scope="module")
+def gateway(
+    upstreams: Upstreams, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GatewayProcess]:
     root = tmp_path_factory.mktemp("e2e-claude")
-    with GatewayProcess(root / "data", write_config(root / "omniroute.toml", config)) as gw:
+    config = write_config(root / "omniroute.toml", gateway_config(upstreams))
+    with GatewayProcess(root / "data", config) as gw:
         yield gw
 
 
@@ -236,7 +240,12 @@ def test_count_tokens_by_the_provider_or_estimated(
     assert estimated.model_extra == {"source": "estimate"}
 
 
-def test_errors_in_anthropics_shape(claude: anthropic.Anthropic, upstreams: Upstreams) -> None:
+def test_errors_in_anthropics_shape(
+    gateway_process: Callable[..., GatewayProcess], upstreams: Upstreams
+) -> None:
+    # Its own gateway: the 429 cools the only Anthropic account for the other tests' gateway.
+    gw = gateway_process(gateway_config(upstreams))
+    claude = anthropic.Anthropic(base_url=gw.url, api_key="local", max_retries=0)
     with pytest.raises(anthropic.NotFoundError) as missing:
         claude.messages.create(
             model="nope/x", max_tokens=10, messages=[{"role": "user", "content": "x"}]

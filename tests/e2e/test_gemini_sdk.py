@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import anthropic
@@ -56,11 +56,8 @@ def _fresh(upstreams: Upstreams) -> None:
         mock.reset()
 
 
-@pytest.fixture(scope="module")
-def gateway(
-    upstreams: Upstreams, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[GatewayProcess]:
-    config = {
+def gateway_config(upstreams: Upstreams) -> dict[str, Any]:
+    return {
         "connections": [
             {
                 "provider": "gemini",
@@ -76,8 +73,15 @@ def gateway(
             },
         ]
     }
+
+
+@pytest.fixture(scope="module")
+def gateway(
+    upstreams: Upstreams, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GatewayProcess]:
     root = tmp_path_factory.mktemp("e2e-gemini")
-    with GatewayProcess(root / "data", write_config(root / "omniroute.toml", config)) as gw:
+    config = write_config(root / "omniroute.toml", gateway_config(upstreams))
+    with GatewayProcess(root / "data", config) as gw:
         yield gw
 
 
@@ -164,7 +168,12 @@ def test_count_tokens(gclient: genai.Client) -> None:
     assert counted.total_tokens
 
 
-def test_errors_in_geminis_shape(gclient: genai.Client, upstreams: Upstreams) -> None:
+def test_errors_in_geminis_shape(
+    gateway_process: Callable[..., GatewayProcess], upstreams: Upstreams
+) -> None:
+    # Its own gateway: the 429 cools the only Gemini account for the other tests' gateway.
+    gw = gateway_process(gateway_config(upstreams))
+    gclient = genai.Client(api_key="local", http_options=types.HttpOptions(base_url=gw.url))
     upstreams.gemini.inject(status=429)
     with pytest.raises(genai.errors.ClientError) as caught:
         gclient.models.generate_content(model=FLASH, contents="x")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,21 +159,15 @@ def test_models_list(client: openai.OpenAI) -> None:
 
 
 def test_errors_surface_as_the_right_sdk_exceptions(
-    client: openai.OpenAI, upstream: MockUpstream
+    gateway_process: Callable[..., GatewayProcess], upstream: MockUpstream
 ) -> None:
+    # Its own gateway: the 429s cool both accounts for the other tests' gateway.
+    gw = gateway_process(two_connections(upstream))
+    client = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0)
     with pytest.raises(openai.NotFoundError, match="unknown provider prefix 'nope'"):
         client.chat.completions.create(model="nope/x", messages=[{"role": "user", "content": "x"}])
     with pytest.raises(openai.BadRequestError, match="messages"):
         client.chat.completions.create(model="openai/gpt-4o", messages=[])
-
-    upstream.inject(status=429, headers={"Retry-After": "7"}, times=None)
-    with pytest.raises(openai.RateLimitError) as caught:
-        client.chat.completions.create(
-            model="openai/gpt-4o", messages=[{"role": "user", "content": "x"}]
-        )
-    assert caught.value.response.headers["retry-after"] == "7"
-    assert caught.value.response.headers["x-omniroute-fallback-attempts"] == "2"
-    upstream.clear_faults()
 
     upstream.inject(status=400, message="temperature: must be <= 2", times=None)
     with pytest.raises(openai.BadRequestError, match="temperature"):
@@ -182,6 +176,24 @@ def test_errors_surface_as_the_right_sdk_exceptions(
         )
     keys = [r.header("authorization") for r in upstream.requests[-1:]]
     assert keys == ["Bearer sk-a"], "a body error is not retried on the next account"
+    upstream.clear_faults()
+
+    upstream.inject(status=429, headers={"Retry-After": "7"}, times=None)
+    with pytest.raises(openai.RateLimitError) as caught:
+        client.chat.completions.create(
+            model="openai/gpt-4o", messages=[{"role": "user", "content": "x"}]
+        )
+    assert caught.value.response.headers["retry-after"] == "7"
+    assert caught.value.response.headers["x-omniroute-fallback-attempts"] == "2"
+
+    # Both accounts now cool down for 7 s: the next call is refused without an upstream call.
+    sent = len(upstream.requests)
+    with pytest.raises(openai.RateLimitError, match="cooling down") as cooling:
+        client.chat.completions.create(
+            model="openai/gpt-4o", messages=[{"role": "user", "content": "x"}]
+        )
+    assert int(cooling.value.response.headers["retry-after"]) in range(5, 8)
+    assert len(upstream.requests) == sent
 
 
 def test_fallback_to_the_healthy_connection(client: openai.OpenAI, upstream: MockUpstream) -> None:

@@ -31,6 +31,7 @@ from .manifests import manifests_from_toml
 from .oauth import expiring, request_tokens, with_tokens
 from .settings import Settings
 from .sse import SSEDecoder, SSEEvent, sse_frame
+from .state import StateBackend
 from .types import (
     Body,
     Candidate,
@@ -68,6 +69,7 @@ __all__ = [
     "SSEEvent",
     "Settings",
     "StartupError",
+    "StateBackend",
     "StreamTranslator",
     "Surface",
     "Target",

@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from .engine.pipeline import Pipeline
+from .errors import StartupError
 from .interfaces import PluginInfo
 from .observability.usage import UsageRecorder
 from .plugins import LoadedPlugins, build_registry, call_lifecycle, describe
+from .registry import Registry
 from .settings import Settings
+from .state.loader import load_state
 from .store import Store
 from .types import Connection
 from .upstream import create_client
@@ -31,13 +34,15 @@ class Gateway:
     ) -> None:
         self.settings = settings
         self.loaded: LoadedPlugins
-        self.loaded, builder, self.registry = build_registry(settings, extra_plugins)
+        self.state = load_state(settings)
+        self.loaded, builder, self.registry = build_registry(settings, extra_plugins, self.state)
+        _check_strategies(settings, self.registry)
         self.plugins: list[PluginInfo] = describe(self.loaded, builder)
         self.store = Store(settings)
         self.upstream = create_client(
             settings.upstream_transport, settings.upstream_connect_timeout
         )
-        self.pipeline = Pipeline(settings, self.registry, self.upstream)
+        self.pipeline = Pipeline(settings, self.registry, self.upstream, self.state)
         self.pipeline.credentials.sink = self._store_refreshed
         self.usage = UsageRecorder(
             self.store.insert_usage, settings.usage_flush_interval, settings.usage_batch_size
@@ -68,6 +73,7 @@ class Gateway:
         finally:
             await self.usage.stop()
             await self.upstream.aclose()
+            await self.state.close()
             await asyncio.to_thread(self.store.close)
             self._prepared = False
 
@@ -83,3 +89,18 @@ class Gateway:
     async def reload(self) -> None:
         """Rebuild the hot-path configuration snapshot from the store."""
         self.pipeline.use_snapshot(await asyncio.to_thread(self.store.snapshot))
+
+
+def _check_strategies(settings: Settings, registry: Registry) -> None:
+    """Account strategies named in settings must exist: a typo would otherwise surface as a
+    500 on the first request."""
+    named = {"OMNIROUTE_ACCOUNT_STRATEGY": settings.account_strategy}
+    named.update({f"provider_strategies[{p}]": s for p, s in settings.provider_strategies.items()})
+    known = registry.routing_strategies
+    problems = [
+        f"{where} names routing strategy {name!r}; registered: {', '.join(sorted(known))}"
+        for where, name in named.items()
+        if name not in known
+    ]
+    if problems:
+        raise StartupError(problems)

@@ -15,6 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     from .interfaces import AuthStrategy, Executor, RoutingStrategy, Translator, WireFormat
     from .settings import Settings
+    from .state import StateBackend
     from .types import ProviderManifest
 
 hookspec = pluggy.HookspecMarker("omniroute")
@@ -62,10 +63,14 @@ def register_auth_strategies(register: Callable[[AuthStrategy], None]) -> None:
 
 
 @hookspec
-def register_routing_strategies(register: Callable[[RoutingStrategy], None]) -> None:
+def register_routing_strategies(
+    register: Callable[[RoutingStrategy], None], state: StateBackend
+) -> None:
     """Register routing strategies that order combo steps and provider accounts.
 
     :param register: call once per :class:`omniroute.RoutingStrategy`.
+    :param state: the shared state backend, where strategies keep cursors, decks and counts
+        so several gateway processes route as one.
     """
 
 

@@ -250,6 +250,14 @@ class RoutingStrategy(Protocol):
     async def order(self, items: Sequence[T], key: str) -> list[T]: ...
 
 
+@runtime_checkable
+class RecordingStrategy(RoutingStrategy, Protocol):
+    """A strategy that learns from outcomes (``p2c``): told about every attempt on an item
+    it ordered, with the group ``key``, the item's ``route_id``, latency and success."""
+
+    async def record(self, key: str, item_id: str, latency_ms: float, ok: bool) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PluginInfo:
     """What ``omniroute plugins`` and ``GET /api/plugins`` report for one plugin."""

@@ -25,6 +25,8 @@ from .errors import PluginLoadError
 from .interfaces import PluginInfo
 from .registry import Registry, RegistryBuilder
 from .settings import Settings
+from .state import StateBackend
+from .state.memory import MemoryState
 
 log = logging.getLogger("omniroute.plugins")
 
@@ -163,13 +165,20 @@ def _register(loaded: LoadedPlugins, name: str, plugin: object) -> None:
         loaded.errors[name] = f"{type(exc).__name__}: {exc}"
 
 
-def run_registration_hooks(loaded: LoadedPlugins, settings: Settings) -> RegistryBuilder:
+def run_registration_hooks(
+    loaded: LoadedPlugins, settings: Settings, state: StateBackend | None = None
+) -> RegistryBuilder:
     """Call every ``register_*`` hook once per plugin with a registrar bound to that plugin.
+
+    ``state`` is handed to routing strategies; without one (listing plugins, tests) they get
+    a private in-memory backend.
 
     Each implementation is called directly (in pluggy's order) rather than through
     ``pm.hook``, so every registration is attributed to the plugin that made it. An
     exception inside a hook is recorded against that plugin.
     """
+    if state is None:
+        state = MemoryState()
     builder = RegistryBuilder()
     registrars = builder.registrars()
     for hook_name in REGISTRATION_HOOKS:
@@ -177,7 +186,11 @@ def run_registration_hooks(loaded: LoadedPlugins, settings: Settings) -> Registr
         registrar = registrars[_REGISTRAR_OF[hook_name]]
         for impl in reversed(caller.get_hookimpls()):
             plugin = impl.plugin_name
-            kwargs: dict[str, Any] = {"register": registrar.bind(plugin), "settings": settings}
+            kwargs: dict[str, Any] = {
+                "register": registrar.bind(plugin),
+                "settings": settings,
+                "state": state,
+            }
             args = {k: kwargs[k] for k in impl.argnames}
             if settings.trace_plugins:
                 log.info("calling %s of plugin %r", hook_name, plugin)
@@ -223,12 +236,14 @@ async def call_lifecycle(loaded: LoadedPlugins, hook_name: str, app: Any) -> Non
 
 
 def build_registry(
-    settings: Settings, extra: Iterable[tuple[str, ModuleType | object]] = ()
+    settings: Settings,
+    extra: Iterable[tuple[str, ModuleType | object]] = (),
+    state: StateBackend | None = None,
 ) -> tuple[LoadedPlugins, RegistryBuilder, Registry]:
     """Discover, register and validate. Raises ``StartupError`` (or ``PluginLoadError``
     in strict mode) listing every problem."""
     loaded = discover(settings, extra)
-    builder = run_registration_hooks(loaded, settings)
+    builder = run_registration_hooks(loaded, settings, state)
     if loaded.errors and settings.plugins_strict:
         problems = "; ".join(f"{name}: {err}" for name, err in sorted(loaded.errors.items()))
         raise PluginLoadError(f"plugin errors (strict mode): {problems}")

@@ -18,6 +18,7 @@ from .interfaces import (
     AuthStrategy,
     Executor,
     ModelListingFormat,
+    RecordingStrategy,
     RefreshingAuthStrategy,
     RoutingStrategy,
     StreamOnlyExecutor,
@@ -214,6 +215,8 @@ class Registry:
     """Executors whose upstream counts tokens, by name."""
     stream_only: frozenset[str] = frozenset()
     """Executors whose upstream only streams."""
+    recording: dict[str, RecordingStrategy] = field(default_factory=dict)
+    """Routing strategies that learn from attempt outcomes, by name."""
 
     def __post_init__(self) -> None:
         # Optional capabilities are resolved once here: isinstance() against a
@@ -230,6 +233,9 @@ class Registry:
                 self.adapting[name] = executor
             if isinstance(executor, TokenCountingExecutor):
                 self.counting[name] = executor
+        for name, strategy in self.routing_strategies.items():
+            if isinstance(strategy, RecordingStrategy):
+                self.recording[name] = strategy
         only = {name for name, e in self.executors.items() if isinstance(e, StreamOnlyExecutor)}
         object.__setattr__(self, "stream_only", frozenset(only))
 

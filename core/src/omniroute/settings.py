@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     plugins_strict: bool = Field(False, validation_alias=_env("PLUGINS_STRICT"))
     trace_plugins: bool = Field(False, validation_alias=_env("TRACE_PLUGINS"))
 
+    account_strategy: str = Field("fill-first", validation_alias=_env("ACCOUNT_STRATEGY"))
+    """How a provider's accounts are ordered (a registered routing strategy)."""
+    provider_strategies: dict[str, str] = Field(
+        default_factory=dict, validation_alias=_env("PROVIDER_STRATEGIES")
+    )
+    """Per-provider overrides of ``account_strategy`` (JSON: ``{"openai": "round-robin"}``)."""
+    cooldown_base: float = Field(2.0, validation_alias=_env("COOLDOWN_BASE"))
+    cooldown_cap: float = Field(300.0, validation_alias=_env("COOLDOWN_CAP"))
+    """Account cooldowns: ``base * 2**level`` seconds after consecutive failures, at most
+    ``cap`` (quota and credential failures cool for ``cap`` at once)."""
     global_fallback_model: str | None = Field(None, validation_alias=_env("GLOBAL_FALLBACK_MODEL"))
     """Tried once when a combo is exhausted with a 502 or 503 (a cheap, always-up model)."""
     max_body_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("MAX_BODY_BYTES"))

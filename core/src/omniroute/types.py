@@ -79,6 +79,11 @@ class Connection:
     prefix: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def route_id(self) -> str:
+        """Identity for routing strategies that remember accounts."""
+        return self.id
+
 
 @dataclass(slots=True)
 class Usage:
@@ -145,6 +150,17 @@ class Target:
     format: str
     public_prefix: str
     connection_ids: tuple[str, ...] = ()
+    route_id: str = ""
+    """The combo step this target came from (``combo#index``), for combo strategies."""
+    weight: int = 1
+
+    @property
+    def cost(self) -> float | None:
+        """USD per million tokens (input + output) from the catalogue, for cost ordering."""
+        for info in self.provider.models:
+            if info.id == self.model and info.input_price is not None:
+                return info.input_price + (info.output_price or 0.0)
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         ProviderManifest,
         RoutingStrategy,
         Settings,
+        StateBackend,
         Translator,
         WireFormat,
     )
@@ -56,10 +57,15 @@ def register_auth_strategies(register: Callable[[AuthStrategy], None]) -> None:
 
 
 @hookimpl
-def register_routing_strategies(register: Callable[[RoutingStrategy], None]) -> None:
+def register_routing_strategies(
+    register: Callable[[RoutingStrategy], None], state: StateBackend
+) -> None:
     from .routing import FillFirst
+    from .strategies import strategies
 
     register(FillFirst())
+    for strategy in strategies(state):
+        register(strategy)
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from ..errors import (
     RoutingError,
     UpstreamError,
     UpstreamProtocolError,
+    UpstreamUnavailable,
 )
 from ..interfaces import (
     AccumulatingFormat,
@@ -30,29 +31,36 @@ from ..observability.estimate import estimate_prompt_tokens
 from ..registry import Registry
 from ..resilience.classification import TRANSPORT_FAILURE, Action, Failure, classify
 from ..settings import Settings
+from ..state import StateBackend
 from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target, UpstreamRequest
 from ..upstream import BufferedResponse, UpstreamClient, UpstreamResponse
 from .answer import JsonAnswer, StreamAnswer
 from .credentials import Credentials
+from .health import Health, cooling_error
 from .relay import StreamStart, decode_event, relay
 from .resolver import Resolver
 from .upstream_errors import upstream_error
 
 log = logging.getLogger("omniroute.engine")
 
-DEFAULT_ACCOUNT_STRATEGY = "fill-first"
-
 
 class Pipeline:
     """Runs one client call against the current registry and configuration snapshot."""
 
-    def __init__(self, settings: Settings, registry: Registry, upstream: UpstreamClient) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        upstream: UpstreamClient,
+        state: StateBackend,
+    ) -> None:
         self._settings = settings
         self._registry = registry
         self._upstream = upstream
         self.snapshot = ConfigSnapshot()
         self.resolver = Resolver(registry, self.snapshot)
         self.credentials = Credentials(upstream)
+        self.health = Health(settings, registry, state)
 
     def use_snapshot(self, snapshot: ConfigSnapshot) -> None:
         """Swap in a new configuration; calls already running keep the old one."""
@@ -61,7 +69,9 @@ class Pipeline:
         self.credentials.forget()
 
     async def run(self, call: Call, provider_scope: str | None = None) -> JsonAnswer | StreamAnswer:
-        targets = self.resolver.resolve(call.model, provider_scope)
+        targets = await self._combo_order(
+            call.model, self.resolver.resolve(call.model, provider_scope)
+        )
         try:
             return await self._first_answer(call, targets)
         except GatewayError as exc:
@@ -75,6 +85,19 @@ class Pipeline:
                 raise
             call.attempts.append(f"global fallback {fallback}")
             return await self._first_answer(call, self.resolver.resolve(fallback))
+
+    async def _combo_order(self, model: str, targets: list[Target]) -> list[Target]:
+        """``targets`` ordered by the combo's strategy, step by step (a nested combo's targets
+        stay together, in their own order)."""
+        combo = self.snapshot.combos.get(model)
+        if combo is None or len(combo.steps) < 2:
+            return targets
+        steps: dict[str, list[Target]] = {}
+        for target in targets:
+            steps.setdefault(target.route_id, []).append(target)
+        strategy = self._registry.routing_strategies[combo.strategy]
+        leaders = await strategy.order([group[0] for group in steps.values()], combo.name)
+        return [target for leader in leaders for target in steps[leader.route_id]]
 
     async def _first_answer(self, call: Call, targets: list[Target]) -> JsonAnswer | StreamAnswer:
         """The answer of the first target that gives one, trying them in order."""
@@ -165,22 +188,35 @@ class Pipeline:
         except LookupError as exc:
             call.attempts.append(f"{target.public_prefix}/{target.model}: {exc}")
             raise _NextTarget(RoutingError(f"cannot reach {provider.id!r}: {exc}")) from exc
+        if not await self.health.breaker(provider).allow(provider.id):
+            call.attempts.append(f"{target.public_prefix}/{target.model}: circuit open")
+            raise _NextTarget(
+                UpstreamUnavailable(
+                    f"provider {provider.id!r} keeps failing; its circuit breaker is open",
+                    provider=provider.id,
+                )
+            )
         body = self._translate_request(call, target, chain)
-        strategy = self._registry.routing_strategies[DEFAULT_ACCOUNT_STRATEGY]
+        strategy = self._registry.routing_strategies[self.health.account_strategy(provider)]
         executor = self._registry.executors[provider.executor]
         auth = self._registry.auth_strategies[provider.auth]
+        ordered, wait = await self.health.usable(await strategy.order(connections, provider.id))
+        if wait is not None:
+            call.attempts.append(f"{target.public_prefix}/{target.model}: cooling down")
+            raise _NextTarget(cooling_error(provider.id, wait))
         last_error: GatewayError | None = None
-        for connection in await strategy.order(connections, provider.id):
+        for connection in ordered:
             candidate = Candidate(target, connection)
             call.provider, call.upstream_model = provider.id, target.model
             call.connection_id = connection.id
+            started = time.perf_counter()
             try:
                 response = await self._send(call, candidate, body, executor, auth)
             except NoCredentials as exc:
                 last_error = exc
                 continue
             except UpstreamError as exc:
-                last_error = self._note_failure(call, candidate, exc, TRANSPORT_FAILURE)
+                last_error = await self._failed(call, candidate, exc, TRANSPORT_FAILURE, started)
                 continue
             if response.status >= 400:
                 raw = await response.read()
@@ -188,21 +224,19 @@ class Pipeline:
                     response.status, response.headers, raw[:4000].decode(errors="replace")
                 )
                 error = upstream_error(provider.id, response.status, response.headers, raw, failure)
-                last_error = self._note_failure(call, candidate, error, failure)
+                last_error = await self._failed(call, candidate, error, failure, started)
                 if failure.action is Action.STOP:
                     raise error
                 if failure.action is Action.NEXT_TARGET:
                     raise _NextTarget(error)
                 continue
             try:
-                if call.stream:
-                    return await self._stream_answer(call, target, chain, response)
-                if provider.executor in self._registry.stream_only:
-                    return await self._accumulated_answer(call, target, chain, response)
-                return await self._json_answer(call, target, chain, await response.read())
+                answer = await self._answer_of(call, target, chain, response)
             except UpstreamError as exc:
-                last_error = self._note_failure(call, candidate, exc, TRANSPORT_FAILURE)
+                last_error = await self._failed(call, candidate, exc, TRANSPORT_FAILURE, started)
                 continue
+            await self.health.succeeded(candidate, started)
+            return answer
         assert last_error is not None
         raise _NextTarget(last_error)
 
@@ -247,9 +281,24 @@ class Pipeline:
         await auth.apply(request, candidate)
         return request
 
-    def _note_failure(
-        self, call: Call, candidate: Candidate, error: GatewayError, failure: Failure
+    async def _answer_of(
+        self, call: Call, target: Target, chain: list[Translator], response: UpstreamResponse
+    ) -> JsonAnswer | StreamAnswer:
+        if call.stream:
+            return await self._stream_answer(call, target, chain, response)
+        if target.provider.executor in self._registry.stream_only:
+            return await self._accumulated_answer(call, target, chain, response)
+        return await self._json_answer(call, target, chain, await response.read())
+
+    async def _failed(
+        self,
+        call: Call,
+        candidate: Candidate,
+        error: GatewayError,
+        failure: Failure,
+        started: float,
     ) -> GatewayError:
+        await self.health.failed(candidate, failure, started)
         call.fallback_attempts += 1
         target = candidate.target
         call.attempts.append(

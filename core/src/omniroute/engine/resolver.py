@@ -80,12 +80,18 @@ class Resolver:
             if model in seen or depth >= MAX_COMBO_DEPTH:
                 raise ModelNotFound(f"combo {model!r} nests too deep or refers to itself")
             targets: list[Target] = []
-            for step in combo.steps:
+            for index, step in enumerate(combo.steps):
                 step_targets = self._resolve(step.model, depth + 1, (*seen, model))
-                if step.connection_id is not None:
-                    pinned = (step.connection_id,)
-                    step_targets = [replace(t, connection_ids=pinned) for t in step_targets]
-                targets.extend(step_targets)
+                pinned = (step.connection_id,) if step.connection_id else None
+                targets.extend(
+                    replace(
+                        target,
+                        route_id=f"{model}#{index}",
+                        weight=step.weight,
+                        connection_ids=pinned or target.connection_ids,
+                    )
+                    for target in step_targets
+                )
             return targets
         alias = self._snapshot.aliases.get(model) or self._wildcard(model)
         if alias is not None and alias != model and model not in seen:

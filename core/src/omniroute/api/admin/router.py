@@ -14,14 +14,28 @@ async def plugins(request: Request) -> list[dict[str, Any]]:
     return [info.as_dict() for info in request.app.state.gateway.plugins]
 
 
-@router.get("/health", summary="Liveness and a short status")
+@router.get("/health", summary="Liveness, breaker states and cooling accounts")
 async def health(request: Request) -> dict[str, Any]:
     gateway = request.app.state.gateway
     snapshot = gateway.pipeline.snapshot
+    checks = gateway.pipeline.health
+    breakers: dict[str, Any] = {}
+    cooling: dict[str, dict[str, float]] = {}
+    for pid, connections in snapshot.connections.items():
+        manifest = gateway.registry.providers.get(pid)
+        if manifest is None:
+            continue
+        breakers[pid] = await checks.breaker(manifest).status(pid)
+        names = {c.id: c.name for c in connections}
+        left = await checks.cooldowns.cooling(names)
+        if left:
+            cooling[pid] = {names[cid]: round(seconds, 1) for cid, seconds in left.items()}
     return {
         "status": "ok",
         "providers": len(gateway.registry.providers),
         "configured_providers": sorted(snapshot.connections),
         "plugins": [p.name for p in gateway.plugins if p.error is None],
         "usage_pending": gateway.usage.pending,
+        "breakers": breakers,
+        "cooling": cooling,
     }
