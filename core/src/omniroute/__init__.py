@@ -28,7 +28,13 @@ from .interfaces import (
     WireFormat,
 )
 from .manifests import manifests_from_toml
-from .oauth import expiring, request_tokens, with_tokens
+from .oauth import (
+    REFRESH_LEAD_SECONDS,
+    RefreshTokenGrant,
+    expiring,
+    request_tokens,
+    with_tokens,
+)
 from .settings import Settings
 from .sse import SSEDecoder, SSEEvent, sse_frame
 from .state import StateBackend
@@ -49,6 +55,7 @@ PLUGIN_API_VERSION = "1"
 
 __all__ = [
     "PLUGIN_API_VERSION",
+    "REFRESH_LEAD_SECONDS",
     "AuthStrategy",
     "AuthenticationError",
     "Body",
@@ -63,6 +70,7 @@ __all__ = [
     "NoCredentials",
     "PluginLoadError",
     "ProviderManifest",
+    "RefreshTokenGrant",
     "RefreshingAuthStrategy",
     "RoutingStrategy",
     "SSEDecoder",

@@ -8,10 +8,11 @@ gateway's upstream client and turns every failure into one clear ``UpstreamError
 
 from __future__ import annotations
 
+import os
 import time
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -86,3 +87,57 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
     if isinstance(data, dict) and isinstance(data.get("access_token"), str):
         return data
     return None
+
+
+REFRESH_LEAD_SECONDS = 300
+"""Renew this long before expiry, so a long request never starts with a dying token."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshTokenGrant:
+    """The ``refresh_token`` grant as subscription accounts use it.
+
+    The connection's ``secret`` is the access token; ``extra`` holds ``refresh_token``,
+    ``expires_at`` (Unix seconds) and optionally ``token_url``, ``client_id`` and
+    ``client_secret``. Where ``extra`` has no token URL or client, ``url_env`` /
+    ``client_id_env`` / ``client_secret_env`` name environment variables, then the defaults
+    apply. ``form`` sends the request form-encoded (Google) instead of JSON.
+    """
+
+    token_url: str
+    url_env: str
+    client_id: str = ""
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+    form: bool = False
+
+    def needs_refresh(self, connection: Connection) -> bool:
+        if not connection.extra.get("refresh_token"):
+            return False  # nothing to refresh with: use the token as it is
+        if not connection.secret:
+            return True
+        return expiring(connection.extra.get("expires_at"), REFRESH_LEAD_SECONDS)
+
+    async def refresh(self, connection: Connection, http: HttpSender) -> Connection:
+        extra = connection.extra
+        refresh_token = extra.get("refresh_token")
+        if not refresh_token:
+            raise UpstreamError(
+                f"connection {connection.name!r}: the access token was rejected and there is "
+                "no refresh_token to renew it",
+                code="upstream_auth_failed",
+            )
+        fields = {"grant_type": "refresh_token", "refresh_token": str(refresh_token)}
+        client_id = extra.get("client_id") or _env(self.client_id_env) or self.client_id
+        if client_id:
+            fields["client_id"] = str(client_id)
+        client_secret = extra.get("client_secret") or _env(self.client_secret_env)
+        if client_secret:
+            fields["client_secret"] = str(client_secret)
+        url = extra.get("token_url") or os.environ.get(self.url_env) or self.token_url
+        tokens = await request_tokens(http, url, fields, form=self.form, account=connection.name)
+        return with_tokens(connection, tokens)
+
+
+def _env(name: str | None) -> str | None:
+    return os.environ.get(name) if name else None

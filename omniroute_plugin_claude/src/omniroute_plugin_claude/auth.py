@@ -9,18 +9,13 @@
 
 from __future__ import annotations
 
-import os
-
 from omniroute import (
     Candidate,
     Connection,
     HttpSender,
     NoCredentials,
-    UpstreamError,
+    RefreshTokenGrant,
     UpstreamRequest,
-    expiring,
-    request_tokens,
-    with_tokens,
 )
 
 from .format import ANTHROPIC_VERSION
@@ -58,9 +53,11 @@ class BearerAnthropicAuth:
 CLAUDE_CODE_CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e"
 """The public OAuth client id of the Claude Code CLI."""
 
-DEFAULT_TOKEN_URL = "https://console.anthropic.com/v1/oauth/token"
-REFRESH_LEAD_SECONDS = 300
-"""Refresh this long before expiry, so a long request never starts with a dying token."""
+_GRANT = RefreshTokenGrant(
+    token_url="https://console.anthropic.com/v1/oauth/token",
+    url_env="CLAUDE_OAUTH_TOKEN_URL",
+    client_id=CLAUDE_CODE_CLIENT_ID,
+)
 
 CLAUDE_CODE_BETAS = (
     "claude-code-20250219",
@@ -97,27 +94,7 @@ class ClaudeCodeOAuth:
         request.headers.update(CLAUDE_CODE_HEADERS)
 
     def needs_refresh(self, connection: Connection) -> bool:
-        if not connection.extra.get("refresh_token"):
-            return False  # nothing to refresh with: use the token as it is
-        if not connection.secret:
-            return True
-        return expiring(connection.extra.get("expires_at"), REFRESH_LEAD_SECONDS)
+        return _GRANT.needs_refresh(connection)
 
     async def refresh(self, connection: Connection, http: HttpSender) -> Connection:
-        refresh_token = connection.extra.get("refresh_token")
-        if not refresh_token:
-            raise UpstreamError(
-                f"connection {connection.name!r}: the access token was rejected and there is "
-                "no refresh_token to renew it",
-                code="upstream_auth_failed",
-            )
-        url = connection.extra.get("token_url") or os.environ.get(
-            "CLAUDE_OAUTH_TOKEN_URL", DEFAULT_TOKEN_URL
-        )
-        fields = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": CLAUDE_CODE_CLIENT_ID,
-        }
-        tokens = await request_tokens(http, url, fields, form=False, account=connection.name)
-        return with_tokens(connection, tokens)
+        return await _GRANT.refresh(connection, http)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import time
 import urllib.parse
 from dataclasses import replace
@@ -22,10 +21,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from omniroute import (
+    REFRESH_LEAD_SECONDS,
     Candidate,
     Connection,
     HttpSender,
     NoCredentials,
+    RefreshTokenGrant,
     UpstreamError,
     UpstreamRequest,
     expiring,
@@ -35,8 +36,14 @@ from omniroute import (
 
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-REFRESH_LEAD_SECONDS = 300
 JWT_LIFETIME_SECONDS = 3600
+_GOOGLE_GRANT = RefreshTokenGrant(
+    token_url=GOOGLE_TOKEN_URL,
+    url_env="GOOGLE_OAUTH_TOKEN_URL",
+    client_id_env="GOOGLE_OAUTH_CLIENT_ID",
+    client_secret_env="GOOGLE_OAUTH_CLIENT_SECRET",
+    form=True,
+)
 
 
 def _secret(candidate: Candidate) -> str:
@@ -76,31 +83,10 @@ class GoogleOAuth:
         request.headers["Authorization"] = f"Bearer {_secret(candidate)}"
 
     def needs_refresh(self, connection: Connection) -> bool:
-        if not connection.extra.get("refresh_token"):
-            return False
-        if not connection.secret:
-            return True
-        return expiring(connection.extra.get("expires_at"), REFRESH_LEAD_SECONDS)
+        return _GOOGLE_GRANT.needs_refresh(connection)
 
     async def refresh(self, connection: Connection, http: HttpSender) -> Connection:
-        extra = connection.extra
-        refresh_token = extra.get("refresh_token")
-        if not refresh_token:
-            raise UpstreamError(
-                f"connection {connection.name!r}: the access token was rejected and there is "
-                "no refresh_token to renew it",
-                code="upstream_auth_failed",
-            )
-        fields = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": extra.get("client_id") or os.environ.get("GOOGLE_OAUTH_CLIENT_ID", ""),
-            "client_secret": extra.get("client_secret")
-            or os.environ.get("GOOGLE_OAUTH_CLIENT_SECRET", ""),
-        }
-        url = extra.get("token_url") or os.environ.get("GOOGLE_OAUTH_TOKEN_URL", GOOGLE_TOKEN_URL)
-        tokens = await request_tokens(http, url, fields, form=True, account=connection.name)
-        return with_tokens(connection, tokens)
+        return await _GOOGLE_GRANT.refresh(connection, http)
 
 
 class VertexServiceAccount:

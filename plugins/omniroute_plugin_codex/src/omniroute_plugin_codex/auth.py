@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import os
-
 from omniroute import (
     Candidate,
     Connection,
     HttpSender,
     NoCredentials,
-    UpstreamError,
+    RefreshTokenGrant,
     UpstreamRequest,
-    expiring,
-    request_tokens,
-    with_tokens,
 )
 
 CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
 """The public OAuth client id of Codex CLI."""
-DEFAULT_TOKEN_URL = "https://auth.openai.com/oauth/token"
-REFRESH_LEAD_SECONDS = 300
+_GRANT = RefreshTokenGrant(
+    token_url="https://auth.openai.com/oauth/token",
+    url_env="CODEX_OAUTH_TOKEN_URL",
+    client_id=CODEX_CLIENT_ID,
+)
 
 
 class CodexOAuth:
@@ -39,27 +37,7 @@ class CodexOAuth:
             request.headers["chatgpt-account-id"] = str(account)
 
     def needs_refresh(self, connection: Connection) -> bool:
-        if not connection.extra.get("refresh_token"):
-            return False
-        if not connection.secret:
-            return True
-        return expiring(connection.extra.get("expires_at"), REFRESH_LEAD_SECONDS)
+        return _GRANT.needs_refresh(connection)
 
     async def refresh(self, connection: Connection, http: HttpSender) -> Connection:
-        refresh_token = connection.extra.get("refresh_token")
-        if not refresh_token:
-            raise UpstreamError(
-                f"connection {connection.name!r}: the access token was rejected and there is "
-                "no refresh_token to renew it",
-                code="upstream_auth_failed",
-            )
-        url = connection.extra.get("token_url") or os.environ.get(
-            "CODEX_OAUTH_TOKEN_URL", DEFAULT_TOKEN_URL
-        )
-        fields = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": CODEX_CLIENT_ID,
-        }
-        tokens = await request_tokens(http, url, fields, form=False, account=connection.name)
-        return with_tokens(connection, tokens)
+        return await _GRANT.refresh(connection, http)
