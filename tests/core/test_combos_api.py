@@ -118,3 +118,16 @@ async def test_global_fallback_only_after_an_exhausted_combo(
     assert rescued.status_code == 200
     assert rescued.headers["x-omniroute-model"] == "gpt-4o-mini"
     assert direct.status_code == 503, "outside a combo the global fallback is not used"
+
+
+async def test_changing_combos_takes_a_key_when_keys_are_required(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    cfg = {**config(mock_upstream), "keys": [{"name": "admin", "key": "sk-omni-admin"}]}
+    async with gateway_app(cfg, require_api_key=True) as gw:
+        body = {"name": "c", "models": ["openai/gpt-4o"]}
+        assert (await gw.client.post("/api/combos", json=body)).status_code == 401
+        allowed = await gw.client.post(
+            "/api/combos", json=body, headers={"Authorization": "Bearer sk-omni-admin"}
+        )
+        assert allowed.status_code == 201

@@ -5,13 +5,30 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from ...engine.combos import combo_problems
+from ...errors import GatewayError
+from ...security.admission import admit
 from ...types import Combo, ComboStep
 
-router = APIRouter(prefix="/api/combos", tags=["combos"])
+
+async def gateway_key(request: Request) -> None:
+    """With ``REQUIRE_API_KEY`` on, changing the configuration takes a gateway key too (as
+    ``Authorization: Bearer``); the gateway binds to localhost otherwise."""
+    gateway = request.app.state.gateway
+    if not gateway.settings.require_api_key:
+        return
+    auth = request.headers.get("authorization", "")
+    key = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    try:
+        admit(key, gateway.pipeline.snapshot, gateway.api_key_secret, required=True)
+    except GatewayError as exc:
+        raise HTTPException(exc.status, detail=exc.message) from exc
+
+
+router = APIRouter(prefix="/api/combos", tags=["combos"], dependencies=[Depends(gateway_key)])
 
 
 class StepIn(BaseModel):
