@@ -82,3 +82,23 @@ async def test_transient_failures_open_the_breaker_and_429s_never_do(
     assert skipped.headers["x-omniroute-provider"] == "groq"
     assert keys(mock_upstream) == ["g"], "the open breaker keeps requests away from openai"
     assert health["breakers"]["openai"]["state"] == "open"
+
+
+async def test_a_session_sticks_to_the_account_that_served_it(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    cfg = accounts(mock_upstream, "a", "b", "c")
+    async with gateway_app(cfg, account_strategy="round-robin") as gw:
+        post = gw.client.post
+        for _ in range(3):  # round-robin would move on after 3; the session keeps "a"
+            await post("/v1/chat/completions", json=HELLO, headers={"x-session-id": "s1"})
+        await post("/v1/chat/completions", json=HELLO, headers={"x-session-id": "s1"})
+        mock_upstream.inject(status=401, when_key="sk-a", times=None)  # "a" stops working
+        moved = await post("/v1/chat/completions", json=HELLO, headers={"x-session-id": "s1"})
+        mock_upstream.clear_faults()
+        after = await post("/v1/chat/completions", json=HELLO, headers={"x-session-id": "s1"})
+    assert moved.status_code == after.status_code == 200
+    assert keys(mock_upstream)[:4] == ["a", "a", "a", "a"]
+    # The failed pin falls back normally, and the session sticks to the new account.
+    served_after_failure = keys(mock_upstream)[5]
+    assert keys(mock_upstream)[6] == served_after_failure != "a"

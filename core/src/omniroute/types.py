@@ -187,6 +187,18 @@ class UpstreamRequest:
     timeout: float
 
 
+@dataclass(frozen=True, slots=True)
+class SessionPin:
+    """Where a client session was last served: tried first by its next request."""
+
+    provider: str
+    model: str
+    connection_id: str
+
+    def matches(self, target: Target) -> bool:
+        return target.provider.id == self.provider and target.model == self.model
+
+
 @dataclass(slots=True)
 class Call:
     """One client request after the surface has read it.
@@ -214,6 +226,8 @@ class Call:
     fallback_attempts: int = 0
     attempts: list[str] = field(default_factory=list)
     """One line per failed attempt, for the diagnostics of an exhausted chain."""
+    pin: SessionPin | None = None
+    """The session's sticky target and account, if any."""
     error: str | None = None
 
 

@@ -39,6 +39,7 @@ from .credentials import Credentials
 from .health import Health, cooling_error
 from .relay import StreamStart, decode_event, relay
 from .resolver import Resolver
+from .sessions import Sessions, pinned_account_first, pinned_first
 from .upstream_errors import upstream_error
 
 log = logging.getLogger("omniroute.engine")
@@ -61,6 +62,7 @@ class Pipeline:
         self.resolver = Resolver(registry, self.snapshot)
         self.credentials = Credentials(upstream)
         self.health = Health(settings, registry, state)
+        self.sessions = Sessions(state)
 
     def use_snapshot(self, snapshot: ConfigSnapshot) -> None:
         """Swap in a new configuration; calls already running keep the old one."""
@@ -72,6 +74,8 @@ class Pipeline:
         targets = await self._combo_order(
             call.model, self.resolver.resolve(call.model, provider_scope)
         )
+        call.pin = await self.sessions.pinned(call.session_id)
+        targets = pinned_first(targets, call.pin)
         try:
             return await self._first_answer(call, targets)
         except GatewayError as exc:
@@ -200,7 +204,9 @@ class Pipeline:
         strategy = self._registry.routing_strategies[self.health.account_strategy(provider)]
         executor = self._registry.executors[provider.executor]
         auth = self._registry.auth_strategies[provider.auth]
-        ordered, wait = await self.health.usable(await strategy.order(connections, provider.id))
+        ordered, wait = await self.health.usable(
+            pinned_account_first(await strategy.order(connections, provider.id), call.pin)
+        )
         if wait is not None:
             call.attempts.append(f"{target.public_prefix}/{target.model}: cooling down")
             raise _NextTarget(cooling_error(provider.id, wait))
@@ -236,6 +242,7 @@ class Pipeline:
                 last_error = await self._failed(call, candidate, exc, TRANSPORT_FAILURE, started)
                 continue
             await self.health.succeeded(candidate, started)
+            await self.sessions.pin(call.session_id, candidate)
             return answer
         assert last_error is not None
         raise _NextTarget(last_error)
