@@ -14,6 +14,7 @@ from .errors import (
     UpstreamError,
 )
 from .hookspecs import hookimpl
+from .hub import chat_body, with_stream_flag
 from .interfaces import (
     AuthStrategy,
     Executor,
@@ -89,10 +90,12 @@ __all__ = [
     "Usage",
     "WireFormat",
     "__version__",
+    "chat_body",
     "expiring",
     "hookimpl",
     "manifests_from_toml",
     "request_tokens",
     "sse_frame",
+    "with_stream_flag",
     "with_tokens",
 ]

@@ -7,8 +7,11 @@ The small records below are what the core itself creates and passes between stag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import orjson
 
 Body = dict[str, Any]
 """A parsed JSON request or response body in some wire format."""
@@ -185,6 +188,31 @@ class UpstreamRequest:
     body: bytes
     stream: bool
     timeout: float
+
+    @classmethod
+    def post_json(
+        cls,
+        url: str,
+        body: Body,
+        *,
+        stream: bool,
+        timeout: float,
+        headers: Mapping[str, str] | None = None,
+    ) -> UpstreamRequest:
+        """A JSON POST expecting JSON, or SSE when ``stream``: what every LLM API takes.
+        ``headers`` are added (never credentials: the auth strategy adds those)."""
+        return cls(
+            method="POST",
+            url=url,
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "text/event-stream" if stream else "application/json",
+                **(headers or {}),
+            },
+            body=orjson.dumps(body),
+            stream=stream,
+            timeout=timeout,
+        )
 
 
 @dataclass(frozen=True, slots=True)

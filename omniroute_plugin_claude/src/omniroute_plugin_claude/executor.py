@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import orjson
-
 from omniroute import Body, Candidate, UpstreamRequest
 
 _NO_HEADERS: Mapping[str, str] = {}
@@ -20,16 +18,8 @@ _COUNT_FIELDS = ("model", "messages", "system", "tools", "tool_choice", "thinkin
 """What ``count_tokens`` accepts; it rejects generation fields such as ``max_tokens``."""
 
 
-def _headers(stream: bool, client_headers: Mapping[str, str]) -> dict[str, str]:
-    headers = {
-        "Content-Type": "application/json",
-        "Accept": "text/event-stream" if stream else "application/json",
-    }
-    for name in _FORWARDED:
-        value = client_headers.get(name)
-        if value:
-            headers[name] = value
-    return headers
+def _forwarded(client_headers: Mapping[str, str]) -> dict[str, str]:
+    return {name: client_headers[name] for name in _FORWARDED if client_headers.get(name)}
 
 
 class MessagesExecutor:
@@ -43,24 +33,17 @@ class MessagesExecutor:
         timeout: float,
         client_headers: Mapping[str, str] = _NO_HEADERS,
     ) -> UpstreamRequest:
-        return UpstreamRequest(
-            method="POST",
-            url=f"{candidate.base_url}/messages",
-            headers=_headers(stream, client_headers),
-            body=orjson.dumps(body),
+        return UpstreamRequest.post_json(
+            f"{candidate.base_url}/messages",
+            body,
             stream=stream,
             timeout=timeout,
+            headers=_forwarded(client_headers),
         )
 
     def build_count_tokens_request(
         self, candidate: Candidate, body: Body, timeout: float
     ) -> UpstreamRequest:
         counted = {key: body[key] for key in _COUNT_FIELDS if key in body}
-        return UpstreamRequest(
-            method="POST",
-            url=f"{candidate.base_url}/messages/count_tokens",
-            headers=_headers(False, _NO_HEADERS),
-            body=orjson.dumps(counted),
-            stream=False,
-            timeout=timeout,
-        )
+        url = f"{candidate.base_url}/messages/count_tokens"
+        return UpstreamRequest.post_json(url, counted, stream=False, timeout=timeout)

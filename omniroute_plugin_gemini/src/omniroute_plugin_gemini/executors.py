@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import orjson
-
 from omniroute import Body, Candidate, NoCredentials, UpstreamRequest
 
 _NO_HEADERS: Mapping[str, str] = {}
@@ -28,17 +26,7 @@ def _method(stream: bool) -> str:
 
 
 def _request(url: str, body: Body, stream: bool, timeout: float) -> UpstreamRequest:
-    return UpstreamRequest(
-        method="POST",
-        url=url,
-        headers={
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream" if stream else "application/json",
-        },
-        body=orjson.dumps(body),
-        stream=stream,
-        timeout=timeout,
-    )
+    return UpstreamRequest.post_json(url, body, stream=stream, timeout=timeout)
 
 
 class GenerateContentExecutor:

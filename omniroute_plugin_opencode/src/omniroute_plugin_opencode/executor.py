@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-import orjson
-
-from omniroute import Body, Candidate, UpstreamRequest
+from omniroute import Body, Candidate, UpstreamRequest, chat_body, with_stream_flag
 
 _NO_HEADERS: Mapping[str, str] = {}
 _PATHS = {"claude": "messages", "openai-responses": "responses"}
@@ -49,26 +47,12 @@ class OpenCodeExecutor:
     ) -> UpstreamRequest:
         fmt = candidate.target.format
         body = {key: value for key, value in body.items() if key != "client_metadata"}
-        if fmt != "claude" and body.get("stream", False) is not stream:
-            body["stream"] = stream
-        if fmt == "openai" and stream:
-            options = body.get("stream_options")
-            body["stream_options"] = {
-                **(options if isinstance(options, dict) else {}),
-                "include_usage": True,
-            }
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream" if stream else "application/json",
-            **opencode_headers(client_headers),
-        }
+        if fmt == "openai":
+            body = chat_body(body, stream)
+        elif fmt != "claude":
+            body = with_stream_flag(body, stream)
+        headers = opencode_headers(client_headers)
         if fmt == "claude" and client_headers.get("anthropic-beta"):
             headers["anthropic-beta"] = client_headers["anthropic-beta"]
-        return UpstreamRequest(
-            method="POST",
-            url=f"{candidate.base_url}/{_PATHS.get(fmt, 'chat/completions')}",
-            headers=headers,
-            body=orjson.dumps(body),
-            stream=stream,
-            timeout=timeout,
-        )
+        url = f"{candidate.base_url}/{_PATHS.get(fmt, 'chat/completions')}"
+        return UpstreamRequest.post_json(url, body, stream=stream, timeout=timeout, headers=headers)

@@ -11,8 +11,6 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-import orjson
-
 from omniroute import Body, Candidate, UpstreamRequest
 
 _NO_HEADERS: Mapping[str, str] = {}
@@ -60,20 +58,14 @@ class CodexExecutor:
         timeout: float,
         client_headers: Mapping[str, str] = _NO_HEADERS,
     ) -> UpstreamRequest:
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream",
-            "OpenAI-Beta": "responses=experimental",
-            "originator": "codex_cli_rs",
-        }
+        headers = {"OpenAI-Beta": "responses=experimental", "originator": "codex_cli_rs"}
         session = client_headers.get("x-session-id") or client_headers.get("session_id")
         if session:
             headers["session_id"] = session
-        return UpstreamRequest(
-            method="POST",
-            url=f"{candidate.base_url}/responses",
-            headers=headers,
-            body=orjson.dumps(codex_body(body, candidate.target.model)),
+        return UpstreamRequest.post_json(
+            f"{candidate.base_url}/responses",
+            codex_body(body, candidate.target.model),
             stream=True,
             timeout=timeout,
+            headers=headers,
         )

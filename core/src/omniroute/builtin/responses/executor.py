@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import orjson
-
-from omniroute import Body, Candidate, UpstreamRequest
+from omniroute import Body, Candidate, UpstreamRequest, with_stream_flag
 
 _NO_HEADERS: Mapping[str, str] = {}
 
@@ -15,18 +13,9 @@ def responses_request(
     candidate: Candidate, body: Body, stream: bool, timeout: float
 ) -> UpstreamRequest:
     """``body`` posted to ``{base}/responses`` with its stream flag matching ``stream``."""
-    if body.get("stream", False) is not stream:
-        body = {**body, "stream": stream}
-    return UpstreamRequest(
-        method="POST",
-        url=f"{candidate.base_url}/responses",
-        headers={
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream" if stream else "application/json",
-        },
-        body=orjson.dumps(body),
-        stream=stream,
-        timeout=timeout,
+    url = f"{candidate.base_url}/responses"
+    return UpstreamRequest.post_json(
+        url, with_stream_flag(body, stream), stream=stream, timeout=timeout
     )
 
 
