@@ -36,6 +36,7 @@ from .oauth import (
     request_tokens,
     with_tokens,
 )
+from .security.keys import bearer_token
 from .settings import Settings
 from .sse import SSEDecoder, SSEEvent, sse_frame
 from .state import StateBackend
@@ -90,6 +91,7 @@ __all__ = [
     "Usage",
     "WireFormat",
     "__version__",
+    "bearer_token",
     "chat_body",
     "expiring",
     "hookimpl",

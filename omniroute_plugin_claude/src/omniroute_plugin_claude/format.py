@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from omniroute import Body, GatewayError, Surface, Usage, sse_frame
+from omniroute import Body, GatewayError, Surface, Usage, bearer_token, sse_frame
 
 from .mapping import usage_from_claude
 
@@ -58,13 +58,7 @@ class ClaudeFormat:
         return True  # Claude streams always carry usage
 
     def read_api_key(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
-        key = headers.get("x-api-key")
-        if key:
-            return key
-        auth = headers.get("authorization")
-        if auth and auth[:7].lower() == "bearer ":
-            return auth[7:].strip() or None
-        return None
+        return headers.get("x-api-key") or bearer_token(headers)
 
     def validate(self, body: Body) -> str | None:
         messages = body.get("messages")

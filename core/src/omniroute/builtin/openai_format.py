@@ -6,15 +6,12 @@ from collections.abc import Mapping
 
 import orjson
 
-from omniroute import Body, GatewayError, Surface, Usage
+from omniroute import Body, GatewayError, Surface, Usage, bearer_token
 
 
 def bearer_or_header_key(headers: Mapping[str, str]) -> str | None:
     """The key from ``Authorization: Bearer …``, else from ``x-api-key``."""
-    auth = headers.get("authorization")
-    if auth and auth[:7].lower() == "bearer ":
-        return auth[7:].strip() or None
-    return headers.get("x-api-key") or None
+    return bearer_token(headers) or headers.get("x-api-key") or None
 
 
 def openai_error_body(error: GatewayError) -> Body:

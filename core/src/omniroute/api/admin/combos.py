@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from ...engine.combos import combo_problems
 from ...errors import GatewayError
 from ...security.admission import admit
+from ...security.keys import bearer_token
 from ...types import Combo, ComboStep
 
 
@@ -20,10 +21,13 @@ async def gateway_key(request: Request) -> None:
     gateway = request.app.state.gateway
     if not gateway.settings.require_api_key:
         return
-    auth = request.headers.get("authorization", "")
-    key = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     try:
-        admit(key, gateway.pipeline.snapshot, gateway.api_key_secret, required=True)
+        admit(
+            bearer_token(request.headers),
+            gateway.pipeline.snapshot,
+            gateway.api_key_secret,
+            required=True,
+        )
     except GatewayError as exc:
         raise HTTPException(exc.status, detail=exc.message) from exc
 
