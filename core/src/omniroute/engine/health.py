@@ -47,9 +47,9 @@ class Health:
         self, connections: Sequence[Connection]
     ) -> tuple[list[Connection], float | None]:
         """The connections not cooling down, in order; with none, the shortest wait."""
-        waits = [await self.cooldowns.remaining(c.id) for c in connections]
-        usable = [c for c, wait in zip(connections, waits, strict=True) if wait <= 0]
-        return usable, (min(waits) if waits and not usable else None)
+        cooling = await self.cooldowns.cooling(c.id for c in connections)
+        usable = [c for c in connections if c.id not in cooling]
+        return usable, (min(cooling.values()) if cooling and not usable else None)
 
     async def failed(self, candidate: Candidate, failure: Failure, started: float) -> None:
         provider = candidate.target.provider
