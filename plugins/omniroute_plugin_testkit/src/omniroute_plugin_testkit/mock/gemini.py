@@ -363,16 +363,9 @@ def _model_info(model: str) -> dict[str, Any]:
     }
 
 
-class GeminiCodeAssist(_Gemini):
-    """The Cloud Code (Code Assist) API Gemini CLI accounts use.
-
-    ``credentials``: the OAuth access tokens accepted (None: any Bearer token; a live
-    collection such as an OAuth mock's ``issued`` list may be passed). ``projects``: when
-    set, the envelope's ``project`` must be one of them (else the real 403); the first is
-    what ``loadCodeAssist`` reports as the account's project.
-    """
-
-    service = "cloudcode-pa.googleapis.com"
+class _ProjectScoped(_Gemini):
+    """The Google Cloud dialects, whose requests name a project: ``projects``, when set,
+    lists the ones the account may use."""
 
     def __init__(
         self,
@@ -390,6 +383,18 @@ class GeminiCodeAssist(_Gemini):
             known_models_only=known_models_only,
         )
         self.projects = projects
+
+
+class GeminiCodeAssist(_ProjectScoped):
+    """The Cloud Code (Code Assist) API Gemini CLI accounts use.
+
+    ``credentials``: the OAuth access tokens accepted (None: any Bearer token; a live
+    collection such as an OAuth mock's ``issued`` list may be passed). ``projects``: when
+    set, the envelope's ``project`` must be one of them (else the real 403); the first is
+    what ``loadCodeAssist`` reports as the account's project.
+    """
+
+    service = "cloudcode-pa.googleapis.com"
 
     @property
     def routes(self) -> Sequence[Route]:
@@ -462,7 +467,7 @@ class GeminiCodeAssist(_Gemini):
             raise error
 
 
-class GeminiVertex(_Gemini):
+class GeminiVertex(_ProjectScoped):
     """Vertex AI's Gemini endpoints (``publishers/google/models``).
 
     ``credentials``: the access tokens accepted (None: any Bearer token). ``projects``: when
@@ -476,23 +481,6 @@ class GeminiVertex(_Gemini):
         "/{version:v1|v1beta1}/projects/{project}/locations/{location}/publishers/google/"
         "models/{model}"
     )
-
-    def __init__(
-        self,
-        *,
-        projects: Collection[str] | None = None,
-        credentials: Collection[str] | None = None,
-        strict_signatures: bool | None = None,
-        call_ids: bool | None = None,
-        known_models_only: bool = False,
-    ) -> None:
-        super().__init__(
-            credentials=credentials,
-            strict_signatures=strict_signatures,
-            call_ids=call_ids,
-            known_models_only=known_models_only,
-        )
-        self.projects = projects
 
     @property
     def routes(self) -> Sequence[Route]:
