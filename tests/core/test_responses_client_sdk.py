@@ -21,6 +21,8 @@ from openai.types.responses import Response, ResponseFunctionToolCall, ResponseO
 
 from omniroute import GatewayError
 from omniroute.builtin.responses.client import ResponsesClientTranslator
+from omniroute_plugin_testkit.chat import chat_chunk as chunk
+from omniroute_plugin_testkit.chat import tool_call_delta as call
 
 T = ResponsesClientTranslator()
 MODEL = "oai/gpt-4.1"  # the gateway model name a Responses client asks for
@@ -61,14 +63,6 @@ class Upstream:
         yield from stream.finish()
 
 
-def chunk(delta: dict[str, Any] | None = None, finish: str | None = None) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-sdk",
-        "object": "chat.completion.chunk",
-        "choices": [{"index": 0, "delta": delta or {}, "finish_reason": finish}],
-    }
-
-
 def usage(prompt: int, completion: int, cached: int = 0) -> dict[str, Any]:
     details = {"cached_tokens": cached}
     return {
@@ -80,17 +74,6 @@ def usage(prompt: int, completion: int, cached: int = 0) -> dict[str, Any]:
             "prompt_tokens_details": details,
         },
     }
-
-
-def call(index: int, args: str, id: str | None = None, name: str | None = None) -> dict[str, Any]:
-    function: dict[str, Any] = {"arguments": args}
-    if name:
-        function["name"] = name
-    item: dict[str, Any] = {"index": index, "function": function}
-    if id:
-        item["id"] = id
-        item["type"] = "function"
-    return item
 
 
 def completion(message: dict[str, Any], finish: str = "stop") -> dict[str, Any]:

@@ -18,6 +18,8 @@ import orjson
 import pytest
 
 from omniroute_plugin_claude.claude_client import ClaudeClientTranslator
+from omniroute_plugin_testkit.chat import chat_chunk as chunk
+from omniroute_plugin_testkit.chat import tool_call_delta as call
 
 T = ClaudeClientTranslator()
 MODEL = "oai/gpt-4.1"  # the gateway model name a Claude client asks for
@@ -52,14 +54,6 @@ class Upstream:
         yield from stream.finish()
 
 
-def chunk(delta: dict[str, Any] | None = None, finish: str | None = None) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-sdk",
-        "object": "chat.completion.chunk",
-        "choices": [{"index": 0, "delta": delta or {}, "finish_reason": finish}],
-    }
-
-
 def usage(prompt: int, completion: int, cached: int = 0) -> dict[str, Any]:
     details = {"cached_tokens": cached}
     return {
@@ -71,17 +65,6 @@ def usage(prompt: int, completion: int, cached: int = 0) -> dict[str, Any]:
             "prompt_tokens_details": details,
         },
     }
-
-
-def call(index: int, args: str, id: str | None = None, name: str | None = None) -> dict[str, Any]:
-    function: dict[str, Any] = {"arguments": args}
-    if name:
-        function["name"] = name
-    item: dict[str, Any] = {"index": index, "function": function}
-    if id:
-        item["id"] = id
-        item["type"] = "function"
-    return item
 
 
 TOOLS: list[Any] = [

@@ -21,6 +21,8 @@ from google.genai import errors, types
 from pydantic import BaseModel
 
 from omniroute_plugin_gemini.gemini_client import GeminiClientTranslator
+from omniroute_plugin_testkit.chat import chat_chunk as chunk
+from omniroute_plugin_testkit.chat import tool_call_delta as call
 
 T = GeminiClientTranslator()
 UPSTREAM_MODEL = "gpt-4.1"
@@ -78,14 +80,6 @@ class Upstream:
         yield from stream.finish()
 
 
-def chunk(delta: dict[str, Any] | None = None, finish: str | None = None) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-sdk",
-        "object": "chat.completion.chunk",
-        "choices": [{"index": 0, "delta": delta or {}, "finish_reason": finish}],
-    }
-
-
 def usage(prompt: int, completion: int, reasoning: int = 0, cached: int = 0) -> dict[str, Any]:
     return {
         "id": "chatcmpl-sdk",
@@ -97,17 +91,6 @@ def usage(prompt: int, completion: int, reasoning: int = 0, cached: int = 0) -> 
             "completion_tokens_details": {"reasoning_tokens": reasoning},
         },
     }
-
-
-def call(index: int, args: str, id: str | None = None, name: str | None = None) -> dict[str, Any]:
-    function: dict[str, Any] = {"arguments": args}
-    if name:
-        function["name"] = name
-    item: dict[str, Any] = {"index": index, "function": function}
-    if id:
-        item["id"] = id
-        item["type"] = "function"
-    return item
 
 
 def completion(message: dict[str, Any], finish: str = "stop") -> dict[str, Any]:
