@@ -26,6 +26,7 @@ TABLES = {
     "alembic_version",
     "api_keys",
     "combos",
+    "fallback_chains",
     "connections",
     "model_aliases",
     "settings",
@@ -41,12 +42,12 @@ def test_fresh_database_gets_the_schema_and_second_run_is_a_no_op(
         upgrade(engine)
         with engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) == TABLES
-            assert MigrationContext.configure(connection).get_current_revision() == "0001"
+            assert MigrationContext.configure(connection).get_current_revision() == HEAD
 
         upgrade(engine)
 
         with engine.connect() as connection:
-            assert MigrationContext.configure(connection).get_current_revision() == "0001"
+            assert MigrationContext.configure(connection).get_current_revision() == HEAD
     finally:
         engine.dispose()
 

@@ -67,6 +67,26 @@ class Settings(BaseSettings):
     ``cap`` (quota and credential failures cool for ``cap`` at once)."""
     global_fallback_model: str | None = Field(None, validation_alias=_env("GLOBAL_FALLBACK_MODEL"))
     """Tried once when a combo is exhausted with a 502 or 503 (a cheap, always-up model)."""
+    stream_readiness_timeout: float = Field(80.0, validation_alias=_env("STREAM_READINESS_TIMEOUT"))
+    """Seconds a stream may take to send its first event; after that the attempt counts as
+    timed out and the next account or target is tried (nothing has reached the client)."""
+    stream_idle_timeout: float = Field(300.0, validation_alias=_env("STREAM_IDLE_TIMEOUT"))
+    """Seconds a started stream may stay silent; then it ends with a ``stream_idle_timeout``
+    error event in the client's format. 0 turns either watchdog off."""
+
+    account_rpm: int | None = Field(None, ge=1, validation_alias=_env("ACCOUNT_RPM"))
+    account_min_interval_ms: int | None = Field(
+        None, ge=0, validation_alias=_env("ACCOUNT_MIN_INTERVAL_MS")
+    )
+    account_max_concurrent: int | None = Field(
+        None, ge=1, validation_alias=_env("ACCOUNT_MAX_CONCURRENT")
+    )
+    account_queue_timeout_ms: int = Field(
+        30_000, ge=0, validation_alias=_env("ACCOUNT_QUEUE_TIMEOUT_MS")
+    )
+    """Defaults for every account's ``limits`` (unset: unlimited). A request over a limit
+    waits at most the queue timeout for its account, then tries the next one."""
+
     max_body_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("MAX_BODY_BYTES"))
     upstream_timeout: float = Field(300.0, validation_alias=_env("UPSTREAM_TIMEOUT"))
     upstream_connect_timeout: float = Field(10.0, validation_alias=_env("UPSTREAM_CONNECT_TIMEOUT"))

@@ -65,6 +65,40 @@ class ProviderManifest:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountLimits:
+    """Limits one account must respect, set per connection (unset fields fall back to the
+    gateway's ``OMNIROUTE_ACCOUNT_*`` defaults).
+
+    A request over a limit waits in the account's queue at most ``queue_timeout_ms``, then
+    moves on to the next account: the upstream is never sent more than it allows.
+    """
+
+    rpm: int | None = None
+    """Requests started per rolling minute."""
+    min_interval_ms: int | None = None
+    """Least time between two request starts."""
+    max_concurrent: int | None = None
+    """Requests in flight at once (a stream counts until it ends)."""
+    queue_timeout_ms: int | None = None
+    """Longest wait for a free slot before the next account is tried."""
+
+    def or_defaults(self, defaults: AccountLimits) -> AccountLimits:
+        """These limits with each unset field taken from ``defaults``."""
+        return AccountLimits(
+            self.rpm if self.rpm is not None else defaults.rpm,
+            self.min_interval_ms if self.min_interval_ms is not None else defaults.min_interval_ms,
+            self.max_concurrent if self.max_concurrent is not None else defaults.max_concurrent,
+            self.queue_timeout_ms
+            if self.queue_timeout_ms is not None
+            else defaults.queue_timeout_ms,
+        )
+
+    @property
+    def limited(self) -> bool:
+        return bool(self.rpm or self.min_interval_ms or self.max_concurrent)
+
+
+@dataclass(frozen=True, slots=True)
 class Connection:
     """One account (credential) of a provider, as read from the configuration snapshot.
 
@@ -81,6 +115,7 @@ class Connection:
     enabled: bool = True
     prefix: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    limits: AccountLimits = AccountLimits()
 
     @property
     def route_id(self) -> str:
@@ -269,12 +304,29 @@ class ComboStep:
 
 
 @dataclass(frozen=True, slots=True)
+class ComboConfig:
+    """How a combo tries each of its targets (names as in the API: ``maxRetries`` …)."""
+
+    max_retries: int = 0
+    """Extra attempts on the same account after a transient failure (5xx, timeout,
+    connection error) before moving on; 0 falls over at once."""
+    retry_delay_ms: int = 1000
+    """Pause before each of those retries."""
+    timeout_ms: int | None = None
+    """Per-target deadline: a target that has not answered (or, streaming, sent its first
+    event) by then counts as timed out and the next one is tried."""
+    sticky_round_robin_limit: int | None = None
+    """Requests a ``round-robin`` combo sends to one step before rotating (default 3)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Combo:
     """A named, ordered set of models tried as one; ``strategy`` orders the steps."""
 
     name: str
     steps: tuple[ComboStep, ...]
     strategy: str = "fill-first"
+    config: ComboConfig = ComboConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +350,9 @@ class ConfigSnapshot:
     custom_prefixes: dict[str, Connection] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     combos: dict[str, Combo] = field(default_factory=dict)
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per-model fallback chains: a requested model -> the models tried, in order, when
+    every target of the model itself failed."""
     api_keys: dict[str, ApiKeyInfo] = field(default_factory=dict)
     """Keyed by the keyed hash of the key (``omniroute.security.keys.hash_key``)."""
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from ..options import ComboConfigModel
 from ..types import Combo, ComboStep
 from .tables import ComboRow
 
@@ -19,6 +20,7 @@ def upsert(session: Session, combo: Combo) -> None:
     row = session.get(ComboRow, combo.name) or ComboRow(name=combo.name)
     row.strategy = combo.strategy
     row.steps = [_step_to_json(step) for step in combo.steps]
+    row.config = ComboConfigModel.dump(combo.config)
     session.add(row)
 
 
@@ -39,6 +41,7 @@ def load_all(session: Session) -> list[Combo]:
             name=row.name,
             strategy=row.strategy,
             steps=tuple(_step_from_json(step) for step in row.steps),
+            config=ComboConfigModel.model_validate(row.config or {}).to_config(),
         )
         for row in rows
     ]

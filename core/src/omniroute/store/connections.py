@@ -12,8 +12,9 @@ from typing import Any, TypedDict, cast
 import orjson
 from sqlmodel import Session, col, select
 
+from ..options import AccountLimitsModel
 from ..security.secrets import SecretBox
-from ..types import Connection
+from ..types import AccountLimits, Connection
 from .errors import DuplicateError
 from .tables import ConnectionRow
 
@@ -28,6 +29,7 @@ class ConnectionFields(TypedDict, total=False):
     enabled: bool
     prefix: str | None
     extra: dict[str, Any]
+    limits: AccountLimits
 
 
 def create(
@@ -116,6 +118,9 @@ def to_connection(row: ConnectionRow, box: SecretBox) -> Connection:
         enabled=row.enabled,
         prefix=row.prefix,
         extra=orjson.loads(box.decrypt(row.extra)) if row.extra else {},
+        limits=AccountLimitsModel.model_validate(row.limits).to_limits()
+        if row.limits
+        else AccountLimits(),
     )
 
 
@@ -125,6 +130,9 @@ def _assign(row: ConnectionRow, box: SecretBox, fields: ConnectionFields) -> Non
             row.secret = box.encrypt(value) if isinstance(value, str) else None
         elif field == "extra":
             row.extra = box.encrypt(orjson.dumps(value).decode()) if value else None
+        elif field == "limits":
+            assert isinstance(value, AccountLimits)
+            row.limits = AccountLimitsModel.dump(value) or None
         else:
             setattr(row, field, value)
 

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from ..security.secrets import SecretBox
 from ..types import ConfigSnapshot, Connection
-from . import aliases, api_keys, combos, connections
+from . import aliases, api_keys, combos, connections, fallbacks
 
 
 def build(session: Session, box: SecretBox) -> ConfigSnapshot:
@@ -29,5 +29,6 @@ def build(session: Session, box: SecretBox) -> ConfigSnapshot:
         custom_prefixes=prefixes,
         aliases=aliases.load_all(session),
         combos={combo.name: combo for combo in combos.load_all(session)},
+        fallbacks=fallbacks.load_all(session),
         api_keys={row.key_hash: api_keys.to_info(row) for row in api_keys.list_rows(session)},
     )

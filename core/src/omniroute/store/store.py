@@ -23,7 +23,17 @@ from ..security.keys import generate_key
 from ..security.secrets import SecretBox
 from ..settings import Settings
 from ..types import ApiKeyInfo, Combo, ConfigSnapshot, Connection, UsageRecord
-from . import aliases, api_keys, combos, config_file, connections, migrations, snapshot, usage
+from . import (
+    aliases,
+    api_keys,
+    combos,
+    config_file,
+    connections,
+    fallbacks,
+    migrations,
+    snapshot,
+    usage,
+)
 from .connections import ConnectionFields
 from .database import open_engine
 from .tables import SettingRow
@@ -173,6 +183,21 @@ class Store:
         """Every combo, by name."""
         with self._transaction() as session:
             return combos.load_all(session)
+
+    def set_fallback_chain(self, model: str, models: list[str]) -> None:
+        """Make ``models`` the fallback chain of ``model``."""
+        with self._transaction() as session:
+            fallbacks.set_chain(session, model, models)
+
+    def delete_fallback_chain(self, model: str) -> bool:
+        """Delete a model's fallback chain; False when there was none."""
+        with self._transaction() as session:
+            return fallbacks.delete(session, model)
+
+    def list_fallback_chains(self) -> dict[str, tuple[str, ...]]:
+        """Every fallback chain, by model."""
+        with self._transaction() as session:
+            return fallbacks.load_all(session)
 
     def set_alias(self, alias: str, model: str) -> None:
         """Point ``alias`` at ``model``."""

@@ -51,18 +51,31 @@ class ConnectionRow(Table, table=True):
     enabled: bool = True
     extra: str | None = Field(default=None, sa_type=Text)
     """Provider-specific options as encrypted JSON: they hold OAuth refresh tokens."""
+    limits: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    """The account's ``AccountLimits`` by their API names (``rpm``, ``maxConcurrent`` …)."""
     created_at: float = Field(default_factory=time.time)
     updated_at: float = Field(default_factory=time.time)
 
 
 class ComboRow(Table, table=True):
-    """A named fallback chain; ``steps`` is a list of ``{model, weight, connection_id}``."""
+    """A named fallback chain; ``steps`` is a list of ``{model, weight, connection_id}``,
+    ``config`` its ``ComboConfig`` by the API names (``maxRetries`` …)."""
 
     __tablename__ = "combos"
 
     name: str = Field(primary_key=True)
     strategy: str = "fill-first"
     steps: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    config: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class FallbackRow(Table, table=True):
+    """A per-model fallback chain: the models tried, in order, after ``model`` failed."""
+
+    __tablename__ = "fallback_chains"
+
+    model: str = Field(primary_key=True)
+    models: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
 class AliasRow(Table, table=True):
