@@ -13,7 +13,9 @@ from starlette.responses import Response
 from starlette.routing import request_response
 from starlette.types import ASGIApp
 
+from .api.admin.combo_test import router as combo_test_router
 from .api.admin.combos import router as combos_router
+from .api.admin.fallbacks import router as fallbacks_router
 from .api.admin.router import router as admin_router
 from .api.dispatch import SurfaceDispatch
 from .api.v1.models import FormatModelsHandler, ModelsHandler
@@ -67,7 +69,9 @@ def create_app(
     app.add_middleware(SurfaceDispatch, routes=fixed_paths)
     app.router.add_route("/v1/models", ModelsHandler(gateway).handle, methods=["GET"])
     app.include_router(admin_router)
+    app.include_router(combo_test_router)
     app.include_router(combos_router)
+    app.include_router(fallbacks_router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
