@@ -3,7 +3,9 @@
 Per provider: a circuit breaker opened by transient failures (never by 401/403/429). Per
 account: cooldowns with exponential backoff (``Retry-After`` wins when longer), cleared on
 success. Strategies that learn from outcomes (``p2c``) are told about every attempt. All of
-it lives in the state backend, so several gateway processes see the same picture.
+it lives in the state backend, so several gateway processes see the same picture. The one
+exception is the latency window behind ``/api/health``'s percentiles: it is per process and
+in memory, because it only reports and never routes (see ``observability.latency``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 from ..errors import UpstreamError
+from ..observability.latency import Latencies
 from ..registry import Registry
 from ..resilience.breaker import Breaker, BreakerPolicy, trips_breaker
 from ..resilience.classification import Failure, FailureKind
@@ -39,6 +42,7 @@ class Health:
             kind: Breaker(state, BreakerPolicy.for_auth_kind(kind, settings))
             for kind in ("api-key", "oauth", "none")
         }
+        self.latency = Latencies()
 
     def breaker(self, provider: ProviderManifest) -> Breaker:
         return self.breakers[provider.auth_kind]
@@ -52,24 +56,30 @@ class Health:
         return usable, (min(cooling.values()) if cooling and not usable else None)
 
     async def failed(self, candidate: Candidate, failure: Failure, started: float) -> None:
+        latency = _elapsed_ms(started)  # before the state round trips below, not after
         provider = candidate.target.provider
         if failure.kind in _COOLS:
             retry = self._settings.cooldown_cap if failure.kind in _LONG else failure.retry_after
             await self.cooldowns.cool(candidate.connection.id, retry)
         if trips_breaker(failure.kind):
             await self.breaker(provider).failure(provider.id)
-        await self._record(candidate, started, ok=False)
+        if failure.kind is not FailureKind.CLIENT_GONE:
+            # The client cut the attempt short: its length says nothing about the provider.
+            self.latency.record(provider.id, latency, ok=False)
+        await self._record(candidate, latency, ok=False)
 
     async def succeeded(self, candidate: Candidate, started: float) -> None:
+        latency = _elapsed_ms(started)
         provider = candidate.target.provider
+        self.latency.record(provider.id, latency, ok=True)
         await self.cooldowns.clear(candidate.connection.id)
         await self.breaker(provider).success(provider.id)
-        await self._record(candidate, started, ok=True)
+        await self._record(candidate, latency, ok=True)
 
-    async def _record(self, candidate: Candidate, started: float, ok: bool) -> None:
+    async def _record(self, candidate: Candidate, latency: float, ok: bool) -> None:
+        """Tell the account strategy, if it learns from outcomes (``p2c``)."""
         strategy = self._registry.recording.get(self.account_strategy(candidate.target.provider))
         if strategy is not None:
-            latency = (time.perf_counter() - started) * 1000
             provider = candidate.target.provider.id
             await strategy.record(provider, candidate.connection.route_id, latency, ok)
 
@@ -77,6 +87,11 @@ class Health:
         """The strategy ordering this provider's accounts: a per-provider override, else
         the global default."""
         return self._settings.provider_strategies.get(provider.id, self._settings.account_strategy)
+
+
+def _elapsed_ms(started: float) -> float:
+    """Milliseconds since ``started``, a ``time.perf_counter()`` reading."""
+    return (time.perf_counter() - started) * 1000
 
 
 def cooling_error(provider: str, wait: float) -> UpstreamError:

@@ -14,8 +14,12 @@ async def plugins(request: Request) -> list[dict[str, Any]]:
     return [info.as_dict() for info in request.app.state.gateway.plugins]
 
 
-@router.get("/health", summary="Liveness, breaker states and cooling accounts")
+@router.get(
+    "/health", summary="Liveness, breaker states, cooling accounts and latency per provider"
+)
 async def health(request: Request) -> dict[str, Any]:
+    """``latency`` holds p50/p95/p99 in ms over each provider's recent attempts (failed ones
+    included) as seen by *this* process; providers without attempts yet are absent."""
     gateway = request.app.state.gateway
     snapshot = gateway.pipeline.snapshot
     checks = gateway.pipeline.health
@@ -38,4 +42,5 @@ async def health(request: Request) -> dict[str, Any]:
         "usage_pending": gateway.usage.pending,
         "breakers": breakers,
         "cooling": cooling,
+        "latency": checks.latency.summary(),
     }
