@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from omniroute.types import ComboConfig
 from omniroute_plugin_testkit.gateway import GatewayApp
 from omniroute_plugin_testkit.mock import MockUpstream
 
@@ -131,3 +134,66 @@ async def test_changing_combos_takes_a_key_when_keys_are_required(
             "/api/combos", json=body, headers={"Authorization": "Bearer sk-omni-admin"}
         )
         assert allowed.status_code == 201
+
+
+async def test_config_round_trips_by_its_api_names(
+    gateway_app: Callable[..., GatewayApp], mock_upstream: MockUpstream
+) -> None:
+    async with gateway_app(config(mock_upstream)) as gw:
+        client = gw.client
+        created = await client.post(
+            "/api/combos",
+            json={
+                "name": "c",
+                "models": ["openai/gpt-4o"],
+                "config": {"maxRetries": 2, "timeoutMs": 5000, "stickyRoundRobinLimit": 4},
+            },
+        )
+        assert created.status_code == 201, created.text
+        expected = {
+            "maxRetries": 2,
+            "retryDelayMs": 1000,
+            "timeoutMs": 5000,
+            "stickyRoundRobinLimit": 4,
+        }
+        assert created.json()["config"] == expected
+        assert (await client.get("/api/combos/c")).json()["config"] == expected
+        assert (await client.get("/api/combos")).json()[0]["config"] == expected
+        assert gw.gateway.pipeline.snapshot.combos["c"].config == ComboConfig(
+            max_retries=2, timeout_ms=5000, sticky_round_robin_limit=4
+        )
+
+        snake = await client.put(
+            "/api/combos/c",
+            json={"models": ["openai/gpt-4o"], "config": {"retry_delay_ms": 250}},
+        )
+        assert snake.json()["config"] == {"maxRetries": 0, "retryDelayMs": 250}
+        replaced = await client.put("/api/combos/c", json={"models": ["openai/gpt-4o"]})
+        assert replaced.json()["config"] == {"maxRetries": 0, "retryDelayMs": 1000}, (
+            "a PUT without config restores the defaults"
+        )
+
+
+@pytest.mark.parametrize(
+    ("config_in", "field"),
+    [
+        ({"maxRetries": -1}, "maxRetries"),
+        ({"timeout_ms": -5}, "timeout_ms"),
+        ({"stickyRoundRobinLimit": 0}, "stickyRoundRobinLimit"),
+        ({"retries": 3}, "retries"),
+    ],
+)
+async def test_invalid_config_is_refused(
+    gateway_app: Callable[..., GatewayApp],
+    mock_upstream: MockUpstream,
+    config_in: dict[str, Any],
+    field: str,
+) -> None:
+    async with gateway_app(config(mock_upstream)) as gw:
+        body = {"name": "c", "models": ["openai/gpt-4o"], "config": config_in}
+        refused = await gw.client.post("/api/combos", json=body)
+        replaced = await gw.client.put("/api/combos/c", json=body)
+        assert "c" not in gw.gateway.pipeline.snapshot.combos
+    assert (refused.status_code, replaced.status_code) == (422, 422)
+    [problem] = refused.json()["detail"]
+    assert problem["loc"][-1] == field

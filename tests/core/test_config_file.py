@@ -10,7 +10,7 @@ from sqlalchemy import text
 from omniroute.security.keys import hash_key
 from omniroute.store import ConfigFileError, Store
 from omniroute.store.database import open_engine
-from omniroute.types import ComboStep
+from omniroute.types import AccountLimits, ComboConfig, ComboStep
 
 EXAMPLE = """
 [[connections]]
@@ -189,6 +189,36 @@ def test_prefix_taken_by_a_stored_connection(store: Store, tmp_path: Path) -> No
         ("[server]\nport = 1\n", r"server: Extra inputs are not permitted"),
         ("[[connections]\n", "invalid TOML"),
         (
+            '[[combos]]\nname = "c"\nmodels = ["m"]\nconfig = { maxRetries = -1 }\n',
+            r"combos\[0\]\.config\.maxRetries: Input should be greater than or equal to 0",
+        ),
+        (
+            '[[combos]]\nname = "c"\nmodels = ["m"]\nconfig = { stickyRoundRobinLimit = 0 }\n',
+            r"combos\[0\]\.config\.stickyRoundRobinLimit: "
+            "Input should be greater than or equal to 1",
+        ),
+        (
+            '[[combos]]\nname = "c"\nmodels = ["m"]\nconfig = { timeoutMs = "5s" }\n',
+            r"combos\[0\]\.config\.timeoutMs: Input should be a valid integer",
+        ),
+        (
+            '[[combos]]\nname = "c"\nmodels = ["m"]\nconfig = { retries = 1 }\n',
+            r"combos\[0\]\.config\.retries: Extra inputs are not permitted",
+        ),
+        (
+            '[[connections]]\nprovider = "openai"\nname = "w"\nlimits = { maxConcurrent = 0 }\n',
+            r"connections\[0\]\.limits\.maxConcurrent: Input should be greater than or equal to 1",
+        ),
+        (
+            '[[connections]]\nprovider = "openai"\nname = "w"\nlimits = { rpm = "60" }\n',
+            r"connections\[0\]\.limits\.rpm: Input should be a valid integer",
+        ),
+        ('[fallbacks]\n"openai/gpt-4o" = []\n', r"fallbacks\.openai/gpt-4o: List should have"),
+        (
+            '[fallbacks]\n"openai/gpt-4o" = ["groq/x", "openai/gpt-4o"]\n',
+            "a model cannot fall back to itself: openai/gpt-4o",
+        ),
+        (
             '[[keys]]\nname = "k"\nkey = "a"\n[[keys]]\nname = "k"\nkey = "b"\n',
             "key declared more than once: k",
         ),
@@ -276,3 +306,79 @@ def _raw_connection_rows(store: Store) -> list[tuple[object, ...]]:
             return [tuple(row) for row in connection.execute(query)]
     finally:
         engine.dispose()
+
+
+LIMITS = "limits = { rpm = 60, maxConcurrent = 2, queue_timeout_ms = 5000 }"
+COMBO_CONFIG = (
+    "config = { maxRetries = 2, retry_delay_ms = 250, timeoutMs = 30000, "
+    "stickyRoundRobinLimit = 5 }"
+)
+ROUTING_OPTIONS = f"""
+[[connections]]
+provider = "openai"
+name = "work"
+{LIMITS}
+
+[[combos]]
+name = "coding"
+strategy = "round-robin"
+models = ["openai/gpt-4o", "openai/gpt-4o-mini"]
+{COMBO_CONFIG}
+
+[fallbacks]
+"openai/gpt-4o" = ["coding", "groq/llama-3.3-70b-versatile"]
+fast = ["openai/gpt-4o-mini"]
+"""
+
+
+def test_routing_options_are_applied(store: Store, tmp_path: Path) -> None:
+    path = _write(tmp_path, ROUTING_OPTIONS)
+    store.apply_config_file(path)
+    store.apply_config_file(path)
+
+    snapshot = store.snapshot()
+    [work] = snapshot.connections["openai"]
+    assert work.limits == AccountLimits(rpm=60, max_concurrent=2, queue_timeout_ms=5000)
+    assert snapshot.combos["coding"].config == ComboConfig(
+        max_retries=2, retry_delay_ms=250, timeout_ms=30000, sticky_round_robin_limit=5
+    )
+    assert snapshot.fallbacks == {
+        "openai/gpt-4o": ("coding", "groq/llama-3.3-70b-versatile"),
+        "fast": ("openai/gpt-4o-mini",),
+    }
+
+
+def test_routing_options_the_file_drops(store: Store, tmp_path: Path) -> None:
+    """A combo is replaced whole, so its config goes back to the defaults; a connection keeps
+    limits the file stops mentioning (like any omitted field); chains are upserted by model
+    and a chain the file no longer lists is kept, like an alias."""
+    store.apply_config_file(_write(tmp_path, ROUTING_OPTIONS))
+    store.set_fallback_chain("dashboard-made", ["openai/gpt-4o"])
+    trimmed = (
+        ROUTING_OPTIONS.replace(LIMITS, "")
+        .replace(COMBO_CONFIG, "")
+        .replace('fast = ["openai/gpt-4o-mini"]', "")
+        .replace('["coding", "groq/llama-3.3-70b-versatile"]', '["coding"]')
+    )
+
+    store.apply_config_file(_write(tmp_path, trimmed))
+
+    snapshot = store.snapshot()
+    assert snapshot.connections["openai"][0].limits.rpm == 60
+    assert snapshot.combos["coding"].config == ComboConfig()
+    assert snapshot.fallbacks == {
+        "dashboard-made": ("openai/gpt-4o",),
+        "fast": ("openai/gpt-4o-mini",),
+        "openai/gpt-4o": ("coding",),
+    }
+
+
+def test_changed_limits_replace_the_stored_ones(store: Store, tmp_path: Path) -> None:
+    store.apply_config_file(_write(tmp_path, ROUTING_OPTIONS))
+
+    store.apply_config_file(
+        _write(tmp_path, ROUTING_OPTIONS.replace("rpm = 60, maxConcurrent = 2, ", ""))
+    )
+
+    [work] = store.list_connections("openai")
+    assert work.limits == AccountLimits(queue_timeout_ms=5000)

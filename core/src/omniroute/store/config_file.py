@@ -1,9 +1,10 @@
 """The declarative TOML config file (``omniroute serve --config omniroute.toml``).
 
-The file declares connections, aliases, combos and gateway keys; applying it upserts them by
-their natural names ((provider, name), alias, combo name, key name), so applying the same
-file at every start changes nothing the second time. Entries the file does not mention are
-left alone: the dashboard and the CLI keep working next to a config file.
+The file declares connections, aliases, combos, per-model fallback chains and gateway keys;
+applying it upserts them by their natural names ((provider, name), alias, combo name, model,
+key name), so applying the same file at every start changes nothing the second time. Entries
+the file does not mention are left alone: the dashboard and the CLI keep working next to a
+config file.
 
 A connection's fields that the file omits keep their stored values (a new connection gets
 the defaults), so a token refreshed through the dashboard is not wiped by the next start.
@@ -21,14 +22,15 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session
 
+from ..options import AccountLimitsModel, ComboConfigModel
 from ..security.keys import hash_key
-from ..types import Combo, ComboStep
-from . import aliases, api_keys, combos, connections
+from ..types import Combo, ComboConfig, ComboStep
+from . import aliases, api_keys, combos, connections, fallbacks
 from .connections import ConnectionFields
 
 ENV_PREFIX = "env:"
@@ -46,6 +48,18 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class LimitsEntry(AccountLimitsModel):
+    """A connection's ``limits`` table: the API's names and bounds, as strict as the file."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class ComboConfigEntry(ComboConfigModel):
+    """A combo's ``config`` table: the API's names and bounds, as strict as the file."""
+
+    model_config = ConfigDict(strict=True)
+
+
 class ConnectionEntry(_Entry):
     """``[[connections]]``: one provider account, upserted by (provider, name)."""
 
@@ -57,6 +71,9 @@ class ConnectionEntry(_Entry):
     priority: int = 100
     enabled: bool = True
     extra: dict[str, Any] = Field(default_factory=dict)
+    limits: LimitsEntry | None = None
+    """Replaces the stored limits as a whole when given; its unset fields take the
+    gateway-wide defaults."""
 
 
 class ComboModelEntry(_Entry):
@@ -77,6 +94,7 @@ class ComboEntry(_Entry):
     name: str = Field(min_length=1)
     strategy: str = "fill-first"
     models: list[ComboModelEntry] = Field(min_length=1)
+    config: ComboConfigEntry | None = None
 
     @field_validator("models", mode="before")
     @classmethod
@@ -84,6 +102,10 @@ class ComboEntry(_Entry):
         if isinstance(value, list):
             return [{"model": item} if isinstance(item, str) else item for item in value]
         return value
+
+
+FallbackChain = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+"""``[fallbacks]`` maps a model to the models tried, in order, after it failed."""
 
 
 class KeyEntry(_Entry):
@@ -100,7 +122,18 @@ class ConfigDocument(_Entry):
     connections: list[ConnectionEntry] = Field(default_factory=list)
     aliases: dict[str, str] = Field(default_factory=dict)
     combos: list[ComboEntry] = Field(default_factory=list)
+    fallbacks: dict[str, FallbackChain] = Field(default_factory=dict)
     keys: list[KeyEntry] = Field(default_factory=list)
+
+    @field_validator("fallbacks")
+    @classmethod
+    def _no_self_fallback(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        # Only what the file alone can show: the store has no provider catalogue, so, as for
+        # combos and aliases, whether the models resolve is checked by the management API.
+        looping = sorted(model for model, chain in value.items() if model in chain)
+        if looping:
+            raise ValueError(f"a model cannot fall back to itself: {', '.join(looping)}")
+        return value
 
 
 def load(path: Path, resolve_provider: ProviderResolver | None = None) -> ConfigDocument:
@@ -136,6 +169,8 @@ def apply(
             aliases.set_alias(session, alias, model)
         for combo in document.combos:
             combos.upsert(session, _to_combo(session, combo))
+        for model, chain in document.fallbacks.items():
+            fallbacks.set_chain(session, model, chain)
         for key in document.keys:
             _apply_key(session, sealer, key)
     except ValueError as exc:
@@ -199,9 +234,11 @@ def _apply_connection(session: Session, sealer: api_keys.KeySealer, entry: Conne
 
 
 def _connection_fields(entry: ConnectionEntry, only_given: bool) -> ConnectionFields:
-    values = entry.model_dump(exclude={"provider", "name"}, exclude_unset=only_given)
+    values = entry.model_dump(exclude={"provider", "name", "limits"}, exclude_unset=only_given)
     if "api_key" in values:
         values["secret"] = values.pop("api_key")
+    if entry.limits is not None:
+        values["limits"] = entry.limits.to_limits()
     return cast(ConnectionFields, values)
 
 
@@ -220,7 +257,8 @@ def _to_combo(session: Session, entry: ComboEntry) -> Combo:
                 raise ValueError(f"combo {entry.name!r}: no connection {model.connection!r}")
             connection_id = row.id
         steps.append(ComboStep(model=model.model, weight=model.weight, connection_id=connection_id))
-    return Combo(name=entry.name, steps=tuple(steps), strategy=entry.strategy)
+    config = entry.config.to_config() if entry.config is not None else ComboConfig()
+    return Combo(name=entry.name, steps=tuple(steps), strategy=entry.strategy, config=config)
 
 
 def _apply_key(session: Session, sealer: api_keys.KeySealer, entry: KeyEntry) -> None:

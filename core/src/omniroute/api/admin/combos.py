@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 
 from ...engine.combos import combo_problems
 from ...errors import GatewayError
+from ...options import ComboConfigModel
 from ...security.admission import admit
 from ...security.keys import bearer_token
-from ...types import Combo, ComboStep
+from ...types import Combo, ComboConfig, ComboStep
 
 
 async def gateway_key(request: Request) -> None:
@@ -42,10 +43,15 @@ class StepIn(BaseModel):
 
 
 class ComboIn(BaseModel):
-    """A combo as clients send it: ``models`` are strings or step objects."""
+    """A combo as clients send it: ``models`` are strings or step objects.
+
+    ``config`` (``maxRetries``, ``retryDelayMs``, ``timeoutMs``, ``stickyRoundRobinLimit``)
+    is optional; a PUT replaces the whole combo, so leaving it out restores the defaults.
+    """
 
     strategy: str = "fill-first"
     models: list[str | StepIn]
+    config: ComboConfigModel | None = None
 
 
 class NamedComboIn(ComboIn):
@@ -57,7 +63,8 @@ def _combo(name: str, body: ComboIn) -> Combo:
         ComboStep(m) if isinstance(m, str) else ComboStep(m.model, m.weight, m.connection_id)
         for m in body.models
     )
-    return Combo(name, steps, body.strategy)
+    config = body.config.to_config() if body.config is not None else ComboConfig()
+    return Combo(name, steps, body.strategy, config)
 
 
 def _out(combo: Combo) -> dict[str, Any]:
@@ -68,6 +75,7 @@ def _out(combo: Combo) -> dict[str, Any]:
             {"model": s.model, "weight": s.weight, "connection_id": s.connection_id}
             for s in combo.steps
         ],
+        "config": ComboConfigModel.dump(combo.config),
     }
 
 
