@@ -86,9 +86,7 @@ class SurfaceHandler:
             self._record(call)
             return error_response(self._fmt, exc, call)
         except Exception:
-            log.exception("request %s failed unexpectedly", request_id)
-            error = GatewayError("internal gateway error; see the server log", status=500)
-            call.status, call.error = 500, "internal error"
+            error = internal_error(call)
             self._record(call)
             return error_response(self._fmt, error, call)
         answer.headers["X-OmniRoute-Request-Id"] = request_id
@@ -167,29 +165,50 @@ class SurfaceHandler:
             self._record(call)
 
     def _record(self, call: Call) -> None:
-        usage = call.usage
-        if usage is None and call.status == 200 and self._surface.kind == "generate":
-            usage = Usage(prompt_tokens=estimate_prompt_tokens(call.body), estimated=True)
-        self._gateway.usage.submit(
-            UsageRecord(
-                request_id=call.request_id,
-                timestamp=time.time(),
-                client_format=call.client_format,
-                requested_model=call.model,
-                provider=call.provider,
-                model=call.upstream_model,
-                connection_id=call.connection_id,
-                api_key_id=call.api_key_id,
-                status=call.status or 200,
-                latency_ms=(time.perf_counter() - call.started) * 1000,
-                prompt_tokens=usage.prompt_tokens if usage else 0,
-                completion_tokens=usage.completion_tokens if usage else 0,
-                cache_read_tokens=usage.cache_read_tokens if usage else 0,
-                cache_write_tokens=usage.cache_write_tokens if usage else 0,
-                reasoning_tokens=usage.reasoning_tokens if usage else 0,
-                estimated=usage.estimated if usage else False,
-                stream=call.stream,
-                fallback_attempts=call.fallback_attempts,
-                error=call.error,
-            )
+        record_usage(self._gateway, call, generate=self._surface.kind == "generate")
+
+
+def internal_error(call: Call) -> GatewayError:
+    """Log the exception being handled for ``call`` and mark the call failed with a 500.
+
+    The traceback goes to the server log only: the client gets a generic message, so no
+    exception text (paths, secrets in reprs) leaks. Call it from an ``except`` block.
+    """
+    log.exception("request %s failed unexpectedly", call.request_id)
+    call.status, call.error = 500, "internal error"
+    return GatewayError("internal gateway error; see the server log", status=500)
+
+
+def record_usage(gateway: Gateway, call: Call, *, generate: bool) -> None:
+    """Submit the one usage record ``call`` ends in, from what the pipeline filled in.
+
+    Shared by every path that runs a request through the pipeline (the ``/v1`` surfaces and
+    the live combo test), so each request is counted the same way. ``generate`` calls that
+    succeeded without reported usage get an estimated prompt count, so they are not free.
+    """
+    usage = call.usage
+    if usage is None and call.status == 200 and generate:
+        usage = Usage(prompt_tokens=estimate_prompt_tokens(call.body), estimated=True)
+    gateway.usage.submit(
+        UsageRecord(
+            request_id=call.request_id,
+            timestamp=time.time(),
+            client_format=call.client_format,
+            requested_model=call.model,
+            provider=call.provider,
+            model=call.upstream_model,
+            connection_id=call.connection_id,
+            api_key_id=call.api_key_id,
+            status=call.status or 200,
+            latency_ms=(time.perf_counter() - call.started) * 1000,
+            prompt_tokens=usage.prompt_tokens if usage else 0,
+            completion_tokens=usage.completion_tokens if usage else 0,
+            cache_read_tokens=usage.cache_read_tokens if usage else 0,
+            cache_write_tokens=usage.cache_write_tokens if usage else 0,
+            reasoning_tokens=usage.reasoning_tokens if usage else 0,
+            estimated=usage.estimated if usage else False,
+            stream=call.stream,
+            fallback_attempts=call.fallback_attempts,
+            error=call.error,
         )
+    )
