@@ -149,6 +149,12 @@ class UpstreamProtocolError(UpstreamError):
     code = "upstream_bad_response"
 
 
+class StreamEndedEarly(UpstreamProtocolError):
+    """The upstream closed a stream before its first event: worth one more try."""
+
+    code = "stream_early_eof"
+
+
 class PluginLoadError(Exception):
     """A plugin entry point failed to import or register; names its distribution."""
 

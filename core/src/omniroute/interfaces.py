@@ -251,6 +251,19 @@ class RoutingStrategy(Protocol):
 
 
 @runtime_checkable
+class StickyStrategy(RoutingStrategy, Protocol):
+    """A strategy that serves one item several requests in a row before moving on
+    (``round-robin``). ``sticky_limit`` is its default run length; ``order`` also takes a
+    per-group one (a combo's ``stickyRoundRobinLimit``)."""
+
+    sticky_limit: int
+
+    async def order(
+        self, items: Sequence[T], key: str, *, sticky_limit: int | None = None
+    ) -> list[T]: ...
+
+
+@runtime_checkable
 class RecordingStrategy(RoutingStrategy, Protocol):
     """A strategy that learns from outcomes (``p2c``): told about every attempt on an item
     it ordered, with the group ``key``, the item's ``route_id``, latency and success."""

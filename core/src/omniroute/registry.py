@@ -21,6 +21,7 @@ from .interfaces import (
     RecordingStrategy,
     RefreshingAuthStrategy,
     RoutingStrategy,
+    StickyStrategy,
     StreamOnlyExecutor,
     TokenCountingExecutor,
     TokenCountingFormat,
@@ -217,6 +218,8 @@ class Registry:
     """Executors whose upstream only streams."""
     recording: dict[str, RecordingStrategy] = field(default_factory=dict)
     """Routing strategies that learn from attempt outcomes, by name."""
+    sticky: dict[str, StickyStrategy] = field(default_factory=dict)
+    """Routing strategies that take a per-group sticky limit, by name."""
 
     def __post_init__(self) -> None:
         # Optional capabilities are resolved once here: isinstance() against a
@@ -236,6 +239,8 @@ class Registry:
         for name, strategy in self.routing_strategies.items():
             if isinstance(strategy, RecordingStrategy):
                 self.recording[name] = strategy
+            if isinstance(strategy, StickyStrategy):
+                self.sticky[name] = strategy
         only = {name for name, e in self.executors.items() if isinstance(e, StreamOnlyExecutor)}
         object.__setattr__(self, "stream_only", frozenset(only))
 

@@ -7,8 +7,10 @@ are classified in ``resilience.classification``; this loop only follows the deci
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from dataclasses import dataclass
 
 import orjson
 
@@ -16,27 +18,44 @@ from ..errors import (
     GatewayError,
     NoCredentials,
     RoutingError,
+    StreamEndedEarly,
     UpstreamError,
     UpstreamProtocolError,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from ..interfaces import (
     AccumulatingFormat,
-    AuthStrategy,
-    Executor,
     TokenCountingFormat,
     Translator,
 )
 from ..observability.estimate import estimate_prompt_tokens
 from ..registry import Registry
-from ..resilience.classification import TRANSPORT_FAILURE, Action, Failure, classify
+from ..resilience.classification import (
+    TRANSPORT_FAILURE,
+    Action,
+    Failure,
+    FailureKind,
+    classify,
+)
 from ..settings import Settings
 from ..state import StateBackend
-from ..types import Body, Call, Candidate, ConfigSnapshot, Connection, Target, UpstreamRequest
+from ..types import (
+    AccountLimits,
+    Body,
+    Call,
+    Candidate,
+    ComboConfig,
+    ConfigSnapshot,
+    Connection,
+    Target,
+    UpstreamRequest,
+)
 from ..upstream import BufferedResponse, UpstreamClient, UpstreamResponse
 from .answer import JsonAnswer, StreamAnswer
 from .credentials import Credentials
 from .health import Health, cooling_error
+from .limits import Busy, Gate, Limits
 from .relay import StreamStart, decode_event, relay
 from .resolver import Resolver
 from .sessions import Sessions, pinned_account_first, pinned_first
@@ -63,6 +82,14 @@ class Pipeline:
         self.credentials = Credentials(upstream)
         self.health = Health(settings, registry, state)
         self.sessions = Sessions(state)
+        self.limits = Limits(
+            AccountLimits(
+                settings.account_rpm,
+                settings.account_min_interval_ms,
+                settings.account_max_concurrent,
+                settings.account_queue_timeout_ms,
+            )
+        )
 
     def use_snapshot(self, snapshot: ConfigSnapshot) -> None:
         """Swap in a new configuration; calls already running keep the old one."""
@@ -71,44 +98,56 @@ class Pipeline:
         self.credentials.forget()
 
     async def run(self, call: Call, provider_scope: str | None = None) -> JsonAnswer | StreamAnswer:
-        targets = await self._combo_order(
-            call.model, self.resolver.resolve(call.model, provider_scope)
-        )
+        combo = self.resolver.combo_named(call.model)
+        config = combo.config if combo is not None else _NO_COMBO
+        targets = await self._ordered(call.model, provider_scope)
+        for model in self.snapshot.fallbacks.get(call.model, ()):
+            targets.extend(await self._ordered(model))
         call.pin = await self.sessions.pinned(call.session_id)
         targets = pinned_first(targets, call.pin)
         try:
-            return await self._first_answer(call, targets)
+            return await self._first_answer(call, targets, config)
         except GatewayError as exc:
             fallback = self._settings.global_fallback_model
             if not (
                 fallback
-                and call.model in self.snapshot.combos
+                and combo is not None
                 and exc.status in (502, 503)
                 and fallback != call.model
             ):
                 raise
             call.attempts.append(f"global fallback {fallback}")
-            return await self._first_answer(call, self.resolver.resolve(fallback))
+            return await self._first_answer(call, self.resolver.resolve(fallback), config)
 
-    async def _combo_order(self, model: str, targets: list[Target]) -> list[Target]:
-        """``targets`` ordered by the combo's strategy, step by step (a nested combo's targets
-        stay together, in their own order)."""
-        combo = self.snapshot.combos.get(model)
+    async def _ordered(self, model: str, provider_scope: str | None = None) -> list[Target]:
+        """The targets of ``model``; a combo's ordered by its strategy, step by step (a
+        nested combo's targets stay together, in their own order)."""
+        targets = self.resolver.resolve(model, provider_scope)
+        combo = self.resolver.combo_named(model)
         if combo is None or len(combo.steps) < 2:
             return targets
         steps: dict[str, list[Target]] = {}
         for target in targets:
             steps.setdefault(target.route_id, []).append(target)
-        strategy = self._registry.routing_strategies[combo.strategy]
-        leaders = await strategy.order([group[0] for group in steps.values()], combo.name)
+        groups = [group[0] for group in steps.values()]
+        sticky = self._registry.sticky.get(combo.strategy)
+        limit = combo.config.sticky_round_robin_limit
+        if sticky is not None and limit is not None:
+            leaders = await sticky.order(groups, combo.name, sticky_limit=limit)
+        else:
+            leaders = await self._registry.routing_strategies[combo.strategy].order(
+                groups, combo.name
+            )
         return [target for leader in leaders for target in steps[leader.route_id]]
 
-    async def _first_answer(self, call: Call, targets: list[Target]) -> JsonAnswer | StreamAnswer:
+    async def _first_answer(
+        self, call: Call, targets: list[Target], config: ComboConfig
+    ) -> JsonAnswer | StreamAnswer:
         """The answer of the first target that gives one, trying them in order."""
         last_error: GatewayError | None = None
         for target in targets:
             try:
-                answer = await self._try_target(call, target)
+                answer = await self._try_target(call, target, config)
             except _NextTarget as skip:
                 last_error = skip.error
                 continue
@@ -176,7 +215,9 @@ class Pipeline:
             )
         return connections
 
-    async def _try_target(self, call: Call, target: Target) -> JsonAnswer | StreamAnswer:
+    async def _try_target(
+        self, call: Call, target: Target, config: ComboConfig
+    ) -> JsonAnswer | StreamAnswer:
         provider = target.provider
         connections = self.connections_for(target)
         if not connections:
@@ -194,74 +235,125 @@ class Pipeline:
             raise _NextTarget(RoutingError(f"cannot reach {provider.id!r}: {exc}")) from exc
         if not await self.health.breaker(provider).allow(provider.id):
             call.attempts.append(f"{target.public_prefix}/{target.model}: circuit open")
-            raise _NextTarget(
-                UpstreamUnavailable(
-                    f"provider {provider.id!r} keeps failing; its circuit breaker is open",
-                    provider=provider.id,
-                )
-            )
+            raise _NextTarget(_circuit_open(provider.id))
         body = self._translate_request(call, target, chain)
         strategy = self._registry.routing_strategies[self.health.account_strategy(provider)]
-        executor = self._registry.executors[provider.executor]
-        auth = self._registry.auth_strategies[provider.auth]
         ordered, wait = await self.health.usable(
             pinned_account_first(await strategy.order(connections, provider.id), call.pin)
         )
         if wait is not None:
             call.attempts.append(f"{target.public_prefix}/{target.model}: cooling down")
             raise _NextTarget(cooling_error(provider.id, wait))
+        attempt = _Attempt(call, target, chain, body, config)
         last_error: GatewayError | None = None
         for connection in ordered:
-            candidate = Candidate(target, connection)
-            call.provider, call.upstream_model = provider.id, target.model
-            call.connection_id = connection.id
-            started = time.perf_counter()
             try:
-                response = await self._send(call, candidate, body, executor, auth)
-            except NoCredentials as exc:
-                last_error = exc
-                continue
-            except UpstreamError as exc:
-                last_error = await self._failed(call, candidate, exc, TRANSPORT_FAILURE, started)
-                continue
-            if response.status >= 400:
-                raw = await response.read()
-                failure = classify(
-                    response.status, response.headers, raw[:4000].decode(errors="replace")
-                )
-                error = upstream_error(provider.id, response.status, response.headers, raw, failure)
-                last_error = await self._failed(call, candidate, error, failure, started)
-                if failure.action is Action.STOP:
-                    raise error
-                if failure.action is Action.NEXT_TARGET:
-                    raise _NextTarget(error)
-                continue
-            try:
-                answer = await self._answer_of(call, target, chain, response)
-            except UpstreamError as exc:
-                last_error = await self._failed(call, candidate, exc, TRANSPORT_FAILURE, started)
-                continue
-            await self.health.succeeded(candidate, started)
-            await self.sessions.pin(call.session_id, candidate)
-            return answer
+                return await self._try_connection(attempt, Candidate(target, connection))
+            except _NextAccount as skip:
+                last_error = skip.error
         assert last_error is not None
         raise _NextTarget(last_error)
 
-    async def _send(
-        self,
-        call: Call,
-        candidate: Candidate,
-        body: Body,
-        executor: Executor,
-        auth: AuthStrategy,
-    ) -> UpstreamResponse:
+    async def _try_connection(
+        self, attempt: _Attempt, candidate: Candidate
+    ) -> JsonAnswer | StreamAnswer:
+        """Attempts on one account: a transient failure is retried ``maxRetries`` times, and
+        a stream that ends before its first event once more, before the next account."""
+        call, provider = attempt.call, candidate.target.provider
+        call.provider, call.upstream_model = provider.id, candidate.target.model
+        call.connection_id = candidate.connection.id
+        retries, eof_retried = attempt.config.max_retries, False
+        while True:
+            gate = await self.limits.enter(candidate.connection)
+            if isinstance(gate, Busy):
+                call.attempts.append(f"{_named(candidate)}: at its limits")
+                raise _NextAccount(_busy_error(provider.id, gate))
+            started = time.perf_counter()
+            try:
+                answer = await self._attempt(attempt, candidate, gate)
+            except NoCredentials as exc:
+                raise _NextAccount(exc) from exc
+            except _Failed as failed:
+                error = await self._failed(call, candidate, failed.error, failed.failure, started)
+                action = failed.failure.action
+                if action is Action.STOP:
+                    raise error from failed
+                if action is Action.NEXT_TARGET:
+                    raise _NextTarget(error) from failed
+                if isinstance(error, StreamEndedEarly) and not eof_retried:
+                    eof_retried = True
+                    continue
+                if (
+                    failed.failure.kind is FailureKind.TRANSIENT
+                    and retries > 0
+                    and await self.health.breaker(provider).allow(provider.id)
+                ):
+                    retries -= 1
+                    await asyncio.sleep(attempt.config.retry_delay_ms / 1000)
+                    continue
+                raise _NextAccount(error) from failed
+            await self.health.succeeded(candidate, started)
+            await self.sessions.pin(call.session_id, candidate)
+            return answer
+
+    async def _attempt(
+        self, attempt: _Attempt, candidate: Candidate, gate: Gate | None
+    ) -> JsonAnswer | StreamAnswer:
+        """One request to one account, bounded by the combo's per-target timeout (and, for
+        a stream, the readiness timeout up to its first event). The account's limit slot
+        is held until the answer is complete: for a stream, until it ends."""
+        call, target = attempt.call, candidate.target
+        limit = self._deadline(call, attempt.config)
+        response: UpstreamResponse | None = None
+        try:
+            async with asyncio.timeout(limit):
+                response = await self._send(call, candidate, attempt.body)
+                if response.status >= 400:
+                    raw = await response.read()
+                    failure = classify(
+                        response.status, response.headers, raw[:4000].decode(errors="replace")
+                    )
+                    error = upstream_error(
+                        target.provider.id, response.status, response.headers, raw, failure
+                    )
+                    raise _Failed(error, failure)
+                answer = await self._answer_of(call, target, attempt.chain, response, gate)
+        except TimeoutError as exc:
+            if response is not None:
+                await response.close()
+            if gate is not None:
+                gate.leave()
+            what = "its first event" if call.stream else "an answer"
+            timeout = UpstreamTimeout(
+                f"{target.provider.id}: no {what} within {limit:g} s", provider=target.provider.id
+            )
+            raise _Failed(timeout, TRANSPORT_FAILURE) from exc
+        except BaseException as exc:
+            if response is not None:
+                await response.close()
+            if gate is not None:
+                gate.leave()
+            if isinstance(exc, UpstreamError):
+                raise _Failed(exc, TRANSPORT_FAILURE) from exc
+            raise
+        if gate is not None and isinstance(answer, JsonAnswer):
+            gate.leave()  # a stream's slot is released by its relay when it ends
+        return answer
+
+    def _deadline(self, call: Call, config: ComboConfig) -> float | None:
+        """Seconds one attempt may take: the combo's per-target timeout, and for a stream
+        the readiness timeout too (whichever is shorter); None when neither applies."""
+        limits = [config.timeout_ms / 1000] if config.timeout_ms else []
+        if call.stream and self._settings.stream_readiness_timeout > 0:
+            limits.append(self._settings.stream_readiness_timeout)
+        return min(limits, default=None)
+
+    async def _send(self, call: Call, candidate: Candidate, body: Body) -> UpstreamResponse:
         """Build, authorise and send one attempt; an expiring OAuth token is refreshed first,
         and a token the upstream rejects (401) is refreshed and tried once more."""
         refresher = self._registry.refreshing.get(candidate.target.provider.auth)
         candidate = await self.credentials.fresh(candidate, refresher)
-        response = await self._upstream.send(
-            await self._request(call, candidate, body, executor, auth)
-        )
+        response = await self._upstream.send(await self._request(call, candidate, body))
         if response.status == 401 and refresher is not None:
             rejected = BufferedResponse(response.status, response.headers, await response.read())
             try:
@@ -269,30 +361,31 @@ class Pipeline:
             except UpstreamError as exc:
                 log.warning("cannot renew the rejected token: %s", exc.message)
                 return rejected  # the provider's own 401 says more than our refresh failure
-            response = await self._upstream.send(
-                await self._request(call, candidate, body, executor, auth)
-            )
+            response = await self._upstream.send(await self._request(call, candidate, body))
         return response
 
-    async def _request(
-        self,
-        call: Call,
-        candidate: Candidate,
-        body: Body,
-        executor: Executor,
-        auth: AuthStrategy,
-    ) -> UpstreamRequest:
-        request = executor.build_request(
-            candidate, body, call.stream, self._settings.upstream_timeout, call.headers
+    async def _request(self, call: Call, candidate: Candidate, body: Body) -> UpstreamRequest:
+        provider = candidate.target.provider
+        idle = self._settings.stream_idle_timeout
+        # The transport's read timeout is the stream's idle watchdog: it bounds every wait
+        # for the next bytes without a timer per chunk.
+        timeout = idle if call.stream and idle > 0 else self._settings.upstream_timeout
+        request = self._registry.executors[provider.executor].build_request(
+            candidate, body, call.stream, timeout, call.headers
         )
-        await auth.apply(request, candidate)
+        await self._registry.auth_strategies[provider.auth].apply(request, candidate)
         return request
 
     async def _answer_of(
-        self, call: Call, target: Target, chain: list[Translator], response: UpstreamResponse
+        self,
+        call: Call,
+        target: Target,
+        chain: list[Translator],
+        response: UpstreamResponse,
+        gate: Gate | None,
     ) -> JsonAnswer | StreamAnswer:
         if call.stream:
-            return await self._stream_answer(call, target, chain, response)
+            return await self._stream_answer(call, target, chain, response, gate)
         if target.provider.executor in self._registry.stream_only:
             return await self._accumulated_answer(call, target, chain, response)
         return await self._json_answer(call, target, chain, await response.read())
@@ -307,11 +400,7 @@ class Pipeline:
     ) -> GatewayError:
         await self.health.failed(candidate, failure, started)
         call.fallback_attempts += 1
-        target = candidate.target
-        call.attempts.append(
-            f"{target.public_prefix}/{target.model} via {candidate.connection.name!r}: "
-            f"{error.status} {failure.kind.value}"
-        )
+        call.attempts.append(f"{_named(candidate)}: {error.status} {failure.kind.value}")
         log.warning(
             "attempt on %s/%s via connection %r failed (%s, %s): %s",
             candidate.target.provider.id,
@@ -383,14 +472,15 @@ class Pipeline:
         return JsonAnswer(out, headers=self._answer_headers(call))
 
     async def _stream_answer(
-        self, call: Call, target: Target, chain: list[Translator], response: UpstreamResponse
+        self,
+        call: Call,
+        target: Target,
+        chain: list[Translator],
+        response: UpstreamResponse,
+        gate: Gate | None,
     ) -> StreamAnswer:
         start = StreamStart(response)
-        try:
-            await start.first_event(target.provider.id)
-        except UpstreamError:
-            await start.response.close()
-            raise
+        await start.first_event(target.provider.id)  # the caller closes it on failure
         # Inner stages always carry usage; only the client-facing stage honours the client.
         translators = [
             t.stream(target.model, include_usage=call.include_usage if t is chain[0] else True)
@@ -403,6 +493,7 @@ class Pipeline:
             self._registry.formats[call.client_format],
             translators,
             self._registry.adapting.get(target.provider.executor),
+            on_close=gate.leave if gate is not None else None,
         )
         return StreamAnswer(frames, headers=self._answer_headers(call))
 
@@ -422,3 +513,58 @@ class _NextTarget(Exception):
 
     def __init__(self, error: GatewayError) -> None:
         self.error = error
+
+
+class _NextAccount(Exception):
+    """This account cannot serve the call; the next one of the same target may."""
+
+    def __init__(self, error: GatewayError) -> None:
+        self.error = error
+
+
+class _Failed(Exception):
+    """One attempt failed, with what the classifier made of it."""
+
+    def __init__(self, error: GatewayError, failure: Failure) -> None:
+        self.error = error
+        self.failure = failure
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """What every attempt of one target shares: the call, the translation and the combo's
+    retry and timeout rules."""
+
+    call: Call
+    target: Target
+    chain: list[Translator]
+    body: Body
+    config: ComboConfig
+
+
+_NO_COMBO = ComboConfig()
+"""A plain model: no retries on the same account, no per-target timeout."""
+
+
+def _named(candidate: Candidate) -> str:
+    target = candidate.target
+    return f"{target.public_prefix}/{target.model} via {candidate.connection.name!r}"
+
+
+def _circuit_open(provider: str) -> UpstreamUnavailable:
+    return UpstreamUnavailable(
+        f"provider {provider!r} keeps failing; its circuit breaker is open", provider=provider
+    )
+
+
+def _busy_error(provider: str, busy: Busy) -> UpstreamError:
+    """An account stayed at its own limits for the whole queue timeout."""
+    return UpstreamError(
+        f"connection {busy.connection.name!r} of provider {provider!r} stayed at its limits "
+        f"(rpm {busy.limits.rpm}, max concurrent {busy.limits.max_concurrent}, min interval "
+        f"{busy.limits.min_interval_ms} ms) for {busy.limits.queue_timeout_ms} ms",
+        status=429,
+        code="account_limit_reached",
+        type="rate_limit_error",
+        provider=provider,
+    )

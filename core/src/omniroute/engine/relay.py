@@ -9,12 +9,17 @@ back any more, so it ends the stream with an error event in the client's format.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import orjson
 
-from ..errors import GatewayError, UpstreamProtocolError
+from ..errors import (
+    GatewayError,
+    StreamEndedEarly,
+    UpstreamProtocolError,
+    UpstreamUnavailable,
+)
 from ..interfaces import AdaptingExecutor, StreamTranslator, WireFormat
 from ..sse import DONE, SSEDecoder, SSEEvent, sse_frame
 from ..types import Call
@@ -34,16 +39,23 @@ class StreamStart:
         self.head: list[tuple[bytes, list[SSEEvent]]] = []
 
     async def first_event(self, provider: str) -> None:
-        """Read until one event arrived; raises ``UpstreamError`` when the stream fails first."""
-        async for chunk in self.chunks:
-            events = self.decoder.feed(chunk)
-            self.head.append((chunk, events))
-            if events:
-                decode_event(events[0], provider)
-                return
+        """Read until one event arrived; raises ``UpstreamError`` when the stream fails first
+        (``StreamEndedEarly`` when it closed or broke without any event: worth a retry)."""
+        try:
+            async for chunk in self.chunks:
+                events = self.decoder.feed(chunk)
+                self.head.append((chunk, events))
+                if events:
+                    decode_event(events[0], provider)
+                    return
+        except UpstreamUnavailable as exc:
+            raise StreamEndedEarly(
+                f"{provider}: the stream broke before its first event ({exc.message})",
+                provider=provider,
+            ) from exc
         tail = self.decoder.flush()
         if not tail:
-            raise UpstreamProtocolError(
+            raise StreamEndedEarly(
                 f"{provider}: the stream ended before its first event", provider=provider
             )
         self.head.append((b"", tail))
@@ -80,12 +92,14 @@ async def relay(
     client_format: WireFormat,
     translators: Sequence[StreamTranslator],
     adapter: AdaptingExecutor | None = None,
+    on_close: Callable[[], None] | None = None,
 ) -> AsyncIterator[bytes]:
     """Client SSE frames for the upstream stream held by ``start``; fills ``call`` as it goes.
 
     Same format on both sides: the upstream's bytes are forwarded exactly as they arrived
     (comments and line endings included), unless the gateway must hide the usage chunk it
-    asked for itself, in which case whole events are forwarded.
+    asked for itself, in which case whole events are forwarded. ``on_close`` runs when the
+    stream is over, however it ended (it gives the account's limit slot back).
     """
     provider = call.provider or "upstream"
     passthrough = not translators
@@ -127,6 +141,8 @@ async def relay(
         yield client_format.stream_error_event(exc)
     finally:
         await start.response.close()
+        if on_close is not None:
+            on_close()
         if not call.status:
             call.status = 499
             call.error = "client disconnected"

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..errors import ModelNotFound, ProviderMismatch, ProviderNotFound
 from ..registry import Registry
-from ..types import ConfigSnapshot, Target
+from ..types import Combo, ConfigSnapshot, Target
 
 MAX_COMBO_DEPTH = 3
 
@@ -57,6 +57,21 @@ class Resolver:
         if provider_scope is not None:
             model = self._scoped(model, provider_scope)
         return self._resolve(model, depth=0, seen=())
+
+    def combo_named(self, model: str) -> Combo | None:
+        """The combo ``model`` names, directly or through aliases: its strategy, config and
+        the global fallback apply however the client spelled it."""
+        seen: set[str] = set()
+        while model not in seen:
+            combo = self._snapshot.combos.get(model)
+            if combo is not None:
+                return combo
+            seen.add(model)
+            alias = self._snapshot.aliases.get(model) or self._wildcard(model)
+            if alias is None:
+                return None
+            model = alias
+        return None
 
     def _scoped(self, model: str, scope: str) -> str:
         """``model`` as addressed under ``/v1/providers/{scope}/…``: prefix added when missing."""

@@ -31,14 +31,14 @@ class RoundRobin:
 
     def __init__(self, state: StateBackend, sticky_limit: int = DEFAULT_STICKY_LIMIT) -> None:
         self._state = state
-        self._sticky_limit = _checked(sticky_limit)
+        self.sticky_limit = _checked(sticky_limit)
 
     async def order(
         self, items: Sequence[T], key: str, *, sticky_limit: int | None = None
     ) -> list[T]:
         if len(items) < 2:
             return list(items)
-        limit = self._sticky_limit if sticky_limit is None else _checked(sticky_limit)
+        limit = self.sticky_limit if sticky_limit is None else _checked(sticky_limit)
         served = await self._state.incr(f"routing:round-robin:{key}") - 1
         start = (served // limit) % len(items)
         return [*items[start:], *items[:start]]
