@@ -53,6 +53,14 @@ class BufferedResponse:
         return None
 
 
+def _idle(timeout: float) -> UpstreamTimeout:
+    """A stream that sent nothing for the read timeout, which for streams is the gateway's
+    idle watchdog (``OMNIROUTE_STREAM_IDLE_TIMEOUT``)."""
+    return UpstreamTimeout(
+        f"the upstream stream sent nothing for {timeout:g} s", code="stream_idle_timeout"
+    )
+
+
 class UpstreamClient(Protocol):
     async def send(self, request: UpstreamRequest) -> UpstreamResponse: ...
 
@@ -60,10 +68,11 @@ class UpstreamClient(Protocol):
 
 
 class _AiohttpResponse:
-    __slots__ = ("_resp", "headers", "status")
+    __slots__ = ("_resp", "_timeout", "headers", "status")
 
-    def __init__(self, resp: aiohttp.ClientResponse) -> None:
+    def __init__(self, resp: aiohttp.ClientResponse, timeout: float) -> None:
         self._resp = resp
+        self._timeout = timeout
         self.status = resp.status
         self.headers: Mapping[str, str] = resp.headers
 
@@ -82,7 +91,7 @@ class _AiohttpResponse:
             async for chunk in self._resp.content.iter_any():
                 yield chunk
         except TimeoutError as exc:
-            raise UpstreamTimeout("upstream stream went idle") from exc
+            raise _idle(self._timeout) from exc
         except aiohttp.ClientError as exc:
             raise UpstreamUnavailable(f"upstream stream broke: {exc}") from exc
 
@@ -127,7 +136,7 @@ class AiohttpClient:
             raise UpstreamTimeout(f"upstream did not answer in time ({request.url})") from exc
         except aiohttp.ClientError as exc:
             raise UpstreamUnavailable(f"cannot reach upstream {request.url}: {exc}") from exc
-        return _AiohttpResponse(resp)
+        return _AiohttpResponse(resp, request.timeout)
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -136,10 +145,11 @@ class AiohttpClient:
 
 
 class _HttpxResponse:
-    __slots__ = ("_resp", "headers", "status")
+    __slots__ = ("_resp", "_timeout", "headers", "status")
 
-    def __init__(self, resp: httpx.Response) -> None:
+    def __init__(self, resp: httpx.Response, timeout: float) -> None:
         self._resp = resp
+        self._timeout = timeout
         self.status = resp.status_code
         self.headers: Mapping[str, str] = resp.headers
 
@@ -158,7 +168,7 @@ class _HttpxResponse:
             async for chunk in self._resp.aiter_raw():
                 yield chunk
         except httpx.TimeoutException as exc:
-            raise UpstreamTimeout("upstream stream went idle") from exc
+            raise _idle(self._timeout) from exc
         except httpx.TransportError as exc:
             raise UpstreamUnavailable(f"upstream stream broke: {exc}") from exc
 
@@ -188,7 +198,7 @@ class HttpxClient:
             raise UpstreamTimeout(f"upstream did not answer in time ({request.url})") from exc
         except httpx.TransportError as exc:
             raise UpstreamUnavailable(f"cannot reach upstream {request.url}: {exc}") from exc
-        return _HttpxResponse(resp)
+        return _HttpxResponse(resp, request.timeout)
 
     async def aclose(self) -> None:
         await self._client.aclose()
