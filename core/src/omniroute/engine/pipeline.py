@@ -318,21 +318,17 @@ class Pipeline:
                     )
                     raise _Failed(error, failure)
                 answer = await self._answer_of(call, target, attempt.chain, response, gate)
-        except TimeoutError as exc:
-            if response is not None:
-                await response.close()
-            if gate is not None:
-                gate.leave()
-            what = "its first event" if call.stream else "an answer"
-            timeout = UpstreamTimeout(
-                f"{target.provider.id}: no {what} within {limit:g} s", provider=target.provider.id
-            )
-            raise _Failed(timeout, TRANSPORT_FAILURE) from exc
         except BaseException as exc:
             if response is not None:
                 await response.close()
             if gate is not None:
                 gate.leave()
+            if isinstance(exc, TimeoutError):
+                what = "its first event" if call.stream else "an answer"
+                within = f"within {limit:g} s" if limit is not None else "in time"
+                provider = target.provider.id
+                timeout = UpstreamTimeout(f"{provider}: no {what} {within}", provider=provider)
+                raise _Failed(timeout, TRANSPORT_FAILURE) from exc
             if isinstance(exc, UpstreamError):
                 raise _Failed(exc, TRANSPORT_FAILURE) from exc
             raise
