@@ -45,6 +45,7 @@ from ..types import (
     Body,
     Call,
     Candidate,
+    Combo,
     ComboConfig,
     ConfigSnapshot,
     Connection,
@@ -100,9 +101,9 @@ class Pipeline:
     async def run(self, call: Call, provider_scope: str | None = None) -> JsonAnswer | StreamAnswer:
         combo = self.resolver.combo_named(call.model)
         config = combo.config if combo is not None else _NO_COMBO
-        targets = await self._ordered(call.model, provider_scope)
+        targets = await self._ordered(call.model, combo, provider_scope)
         for model in self.snapshot.fallbacks.get(call.model, ()):
-            targets.extend(await self._ordered(model))
+            targets.extend(await self._ordered(model, self.resolver.combo_named(model)))
         call.pin = await self.sessions.pinned(call.session_id)
         targets = pinned_first(targets, call.pin)
         try:
@@ -119,11 +120,12 @@ class Pipeline:
             call.attempts.append(f"global fallback {fallback}")
             return await self._first_answer(call, self.resolver.resolve(fallback), config)
 
-    async def _ordered(self, model: str, provider_scope: str | None = None) -> list[Target]:
-        """The targets of ``model``; a combo's ordered by its strategy, step by step (a
-        nested combo's targets stay together, in their own order)."""
+    async def _ordered(
+        self, model: str, combo: Combo | None, provider_scope: str | None = None
+    ) -> list[Target]:
+        """The targets of ``model``; those of ``combo`` (the combo it names) ordered by its
+        strategy, step by step (a nested combo's targets stay together, in their own order)."""
         targets = self.resolver.resolve(model, provider_scope)
-        combo = self.resolver.combo_named(model)
         if combo is None or len(combo.steps) < 2:
             return targets
         steps: dict[str, list[Target]] = {}
