@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from . import __version__
 from .errors import PluginLoadError, StartupError
-from .options import ComboConfigModel
+from .options import ComboConfigModel, combo_json
 from .settings import Settings
 from .types import Combo, ComboConfig, ComboStep
 
@@ -276,26 +276,13 @@ def _refuse_on(problems: list[str], what: str) -> None:
         _fail("\n".join([f"{what} not saved:", *(f"  - {p}" for p in problems)]))
 
 
-def _combo_json(combo: Combo) -> dict[str, Any]:
-    """``combo`` in the shape ``GET /api/combos`` returns, so scripts read either alike."""
-    return {
-        "name": combo.name,
-        "strategy": combo.strategy,
-        "models": [
-            {"model": s.model, "weight": s.weight, "connection_id": s.connection_id}
-            for s in combo.steps
-        ],
-        "config": ComboConfigModel.dump(combo.config),
-    }
-
-
 @combos_app.command("list")
 def combos_list(as_json: JsonOption = False) -> None:
     """Every combo: name, strategy and its models in order."""
     with _open_store() as store:
         combos: list[Combo] = store.list_combos()
     if as_json:
-        typer.echo(json.dumps([_combo_json(c) for c in combos], indent=2))
+        typer.echo(json.dumps([combo_json(c) for c in combos], indent=2))
         return
     if not combos:
         typer.echo("no combos; 'omniroute combos add NAME MODEL ...' creates one")
@@ -313,7 +300,7 @@ def combos_show(name: Annotated[str, typer.Argument(help="Combo name.")]) -> Non
         combo = next((c for c in store.list_combos() if c.name == name), None)
     if combo is None:
         _fail(f"no combo {name!r}; 'omniroute combos list' shows them")
-    typer.echo(json.dumps(_combo_json(combo), indent=2))
+    typer.echo(json.dumps(combo_json(combo), indent=2))
 
 
 @combos_app.command("add")

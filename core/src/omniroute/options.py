@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from .types import AccountLimits, ComboConfig
+from .types import AccountLimits, Combo, ComboConfig
 
 
 def _names(snake: str, camel: str) -> Any:
@@ -66,3 +66,17 @@ class AccountLimitsModel(BaseModel):
         """``limits`` by their API names, leaving out what is unset."""
         values = {name: getattr(limits, name) for name in cls.model_fields}
         return cls.model_validate(values).model_dump(by_alias=True, exclude_none=True)
+
+
+def combo_json(combo: Combo) -> dict[str, Any]:
+    """``combo`` as the management API returns it and ``omniroute combos --json`` prints it,
+    so scripts read either alike."""
+    return {
+        "name": combo.name,
+        "strategy": combo.strategy,
+        "models": [
+            {"model": s.model, "weight": s.weight, "connection_id": s.connection_id}
+            for s in combo.steps
+        ],
+        "config": ComboConfigModel.dump(combo.config),
+    }

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from ...engine.combos import combo_problems
 from ...errors import GatewayError
-from ...options import ComboConfigModel
+from ...options import ComboConfigModel, combo_json
 from ...security.admission import admit
 from ...security.keys import bearer_token
 from ...types import Combo, ComboConfig, ComboStep
@@ -67,18 +67,6 @@ def _combo(name: str, body: ComboIn) -> Combo:
     return Combo(name, steps, body.strategy, config)
 
 
-def _out(combo: Combo) -> dict[str, Any]:
-    return {
-        "name": combo.name,
-        "strategy": combo.strategy,
-        "models": [
-            {"model": s.model, "weight": s.weight, "connection_id": s.connection_id}
-            for s in combo.steps
-        ],
-        "config": ComboConfigModel.dump(combo.config),
-    }
-
-
 async def _save(request: Request, combo: Combo) -> dict[str, Any]:
     gateway = request.app.state.gateway
     problems = combo_problems(combo, gateway.pipeline.snapshot, gateway.registry)
@@ -86,12 +74,12 @@ async def _save(request: Request, combo: Combo) -> dict[str, Any]:
         raise HTTPException(422, detail=problems)
     await asyncio.to_thread(gateway.store.upsert_combo, combo)
     await gateway.reload()
-    return _out(combo)
+    return combo_json(combo)
 
 
 @router.get("", summary="Every combo")
 async def list_combos(request: Request) -> list[dict[str, Any]]:
-    return [_out(c) for c in request.app.state.gateway.pipeline.snapshot.combos.values()]
+    return [combo_json(c) for c in request.app.state.gateway.pipeline.snapshot.combos.values()]
 
 
 @router.post("", status_code=201, summary="Create a combo")
@@ -106,7 +94,7 @@ async def get_combo(request: Request, name: str) -> dict[str, Any]:
     combo = request.app.state.gateway.pipeline.snapshot.combos.get(name)
     if combo is None:
         raise HTTPException(404, detail=f"no combo {name!r}")
-    return _out(combo)
+    return combo_json(combo)
 
 
 @router.put("/{name}", summary="Create or replace a combo")
