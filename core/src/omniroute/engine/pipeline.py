@@ -557,10 +557,16 @@ def _circuit_open(provider: str) -> UpstreamUnavailable:
 
 def _busy_error(provider: str, busy: Busy) -> UpstreamError:
     """An account stayed at its own limits for the whole queue timeout."""
+    limits = busy.limits
+    named = {
+        "rpm": limits.rpm,
+        "max concurrent": limits.max_concurrent,
+        "min interval ms": limits.min_interval_ms,
+    }
+    shown = ", ".join(f"{name} {value}" for name, value in named.items() if value)
     return UpstreamError(
         f"connection {busy.connection.name!r} of provider {provider!r} stayed at its limits "
-        f"(rpm {busy.limits.rpm}, max concurrent {busy.limits.max_concurrent}, min interval "
-        f"{busy.limits.min_interval_ms} ms) for {busy.limits.queue_timeout_ms} ms",
+        f"({shown}) for {limits.queue_timeout_ms or 0} ms",
         status=429,
         code="account_limit_reached",
         type="rate_limit_error",
