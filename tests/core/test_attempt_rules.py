@@ -399,6 +399,18 @@ async def test_a_healthy_model_never_touches_its_chain(
     assert sent(mock_upstream) == ["a", "a", "a"]
 
 
+async def test_a_chain_entry_that_stopped_resolving_is_skipped(
+    gateway_app: App, mock_upstream: MockUpstream
+) -> None:
+    # The config file cannot check that chain models resolve (the store has no catalogue).
+    chain = {GPT: ["gone/model", LLAMA]}
+    mock_upstream.inject(status=503, when_key="sk-a")
+    async with gateway_app(config(mock_upstream, "ag", fallbacks=chain)) as gw:
+        response = await post(gw, GPT)
+    assert_served(response, "groq")
+    assert sent(mock_upstream) == ["a", "g"]
+
+
 async def test_a_body_error_does_not_walk_the_chain(
     gateway_app: App, mock_upstream: MockUpstream
 ) -> None:

@@ -2,7 +2,10 @@
 
 It knows no provider: everything provider-specific comes from registered objects. Failures
 are classified in ``resilience.classification``; this loop only follows the decision
-(next account, next target, or stop). A stream falls back only until its first event.
+(next account, next target, or stop). The targets are the model's (a combo's in its
+strategy's order), then its per-model fallback chain; each target's accounts are tried in
+the account strategy's order, skipping cooling ones, each within its limits, with the
+combo's retries and per-target timeout. A stream falls back only until its first event.
 """
 
 from __future__ import annotations
@@ -103,7 +106,12 @@ class Pipeline:
         config = combo.config if combo is not None else _NO_COMBO
         targets = await self._ordered(call.model, combo, provider_scope)
         for model in self.snapshot.fallbacks.get(call.model, ()):
-            targets.extend(await self._ordered(model, self.resolver.combo_named(model)))
+            try:
+                targets.extend(await self._ordered(model, self.resolver.combo_named(model)))
+            except GatewayError as exc:
+                # A chain entry that stopped resolving (its provider was removed) must not
+                # take the model itself down with it.
+                log.warning("fallback %r of %r cannot route: %s", model, call.model, exc.message)
         call.pin = await self.sessions.pinned(call.session_id)
         targets = pinned_first(targets, call.pin)
         try:
