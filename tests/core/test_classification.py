@@ -54,6 +54,10 @@ def test_retry_after_seconds_and_http_date() -> None:
 def test_ratelimit_reset_forms() -> None:
     assert retry_after({"x-ratelimit-reset": "1m30s"}) == 90.0
     assert retry_after({"x-ratelimit-reset-requests": "250ms"}) == 0.25
+    assert retry_after({"x-ratelimit-reset": "1800000040"}, now=1800000000) == 40.0
+    assert retry_after({"x-ratelimit-reset": "1800000040000"}, now=1800000000) == 40.0
+    assert retry_after({"x-ratelimit-reset": "1799999990"}, now=1800000000) == 0.0
+    assert retry_after({"retry-after": "999999999"}) == 30 * 24 * 3600, "capped at 30 days"
     assert retry_after({"retry-after": "garbage"}) is None
     assert retry_after({}) is None
 

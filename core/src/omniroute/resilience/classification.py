@@ -119,8 +119,23 @@ def classify(status: int, headers: Mapping[str, str], text: str) -> Failure:
 _DELAYED = {FailureKind.RATE_LIMIT, FailureKind.QUOTA, FailureKind.TRANSIENT}
 
 
+MAX_RETRY_HINT = 30 * 24 * 3600.0
+"""The longest wait an upstream's hint may impose (30 days, as the original): a hint beyond
+it is a misread header, and an account locked away for years helps nobody."""
+
+_EPOCH_SECONDS = 1e9
+"""``x-ratelimit-reset`` values above this are Unix times (seconds, or milliseconds above
+1e12), not durations: no provider asks for a 30-year wait."""
+
+
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``x-ratelimit-reset``."""
+    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``x-ratelimit-reset``
+    (a duration such as ``1m30s`` / ``250ms``, or a Unix time in seconds or milliseconds)."""
+    hint = _hint(headers, time.time() if now is None else now)
+    return None if hint is None else min(hint, MAX_RETRY_HINT)
+
+
+def _hint(headers: Mapping[str, str], now: float) -> float | None:
     value = headers.get("retry-after") or headers.get("Retry-After")
     if value:
         value = value.strip()
@@ -131,12 +146,15 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
                 parsed = email.utils.parsedate_to_datetime(value)
             except (TypeError, ValueError):
                 return None
-            return max(0.0, parsed.timestamp() - (now or time.time()))
+            return max(0.0, parsed.timestamp() - now)
     reset = headers.get("x-ratelimit-reset") or headers.get("x-ratelimit-reset-requests")
     if reset:
         match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)m)?(\d+(?:\.\d+)?)(ms|s)?", reset.strip())
         if match:
             minutes, amount, unit = match.groups()
             seconds = float(amount) / (1000 if unit == "ms" else 1)
+            if not minutes and not unit and seconds > _EPOCH_SECONDS:
+                epoch = seconds / 1000 if seconds > _EPOCH_SECONDS * 1000 else seconds
+                return max(0.0, epoch - now)
             return seconds + (float(minutes) * 60 if minutes else 0.0)
     return None
