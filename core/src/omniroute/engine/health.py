@@ -63,9 +63,7 @@ class Health:
             await self.cooldowns.cool(candidate.connection.id, retry)
         if trips_breaker(failure.kind):
             await self.breaker(provider).failure(provider.id)
-        if failure.kind is not FailureKind.CLIENT_GONE:
-            # The client cut the attempt short: its length says nothing about the provider.
-            self.latency.record(provider.id, latency, ok=False)
+        self.latency.record(provider.id, latency, ok=False)
         await self._record(candidate, latency, ok=False)
 
     async def succeeded(self, candidate: Candidate, started: float) -> None:
