@@ -10,14 +10,12 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import request_response
-from starlette.types import ASGIApp
 
 from .api.admin.combo_test import router as combo_test_router
 from .api.admin.combos import router as combos_router
 from .api.admin.fallbacks import router as fallbacks_router
 from .api.admin.router import router as admin_router
-from .api.dispatch import SurfaceDispatch
+from .api.dispatch import GatewayAPI
 from .api.v1.models import FormatModelsHandler, ModelsHandler
 from .api.v1.surface import SurfaceHandler
 from .gateway import Gateway
@@ -41,7 +39,7 @@ def create_app(
         finally:
             await gateway.close(app)
 
-    app = FastAPI(
+    app = GatewayAPI(
         title="OmniRoute",
         version="0.1.0",
         lifespan=lifespan,
@@ -53,7 +51,6 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.gateway = gateway
-    fixed_paths: dict[tuple[str, str], ASGIApp] = {}
     for fmt in gateway.registry.formats.values():
         for surface in fmt.surfaces:
             if surface.kind == "list_models" and isinstance(fmt, ModelListingFormat):
@@ -65,8 +62,7 @@ def create_app(
             )
             if "{" not in surface.path:
                 for method in surface.methods:
-                    fixed_paths[(method, surface.path)] = request_response(endpoint)
-    app.add_middleware(SurfaceDispatch, routes=fixed_paths)
+                    app.fixed[(method, surface.path)] = endpoint
     app.router.add_route("/v1/models", ModelsHandler(gateway).handle, methods=["GET"])
     app.include_router(admin_router)
     app.include_router(combo_test_router)
