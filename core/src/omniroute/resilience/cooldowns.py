@@ -67,9 +67,15 @@ class Cooldowns:
         )
 
     async def cooling(self, connection_ids: Iterable[str]) -> dict[str, float]:
-        """The connections among ``connection_ids`` that are cooling, with seconds left."""
+        """The connections among ``connection_ids`` that are cooling, with seconds left.
+
+        Several are read concurrently (one Redis round trip's time, not one each); a single
+        one, the common case, is awaited directly: ``gather`` would wrap it in a task."""
         ids = list(connection_ids)
-        left = await asyncio.gather(*(self.remaining(cid) for cid in ids))
+        if len(ids) == 1:
+            left = [await self.remaining(ids[0])]
+        else:
+            left = await asyncio.gather(*(self.remaining(cid) for cid in ids))
         return {cid: seconds for cid, seconds in zip(ids, left, strict=True) if seconds > 0}
 
 
