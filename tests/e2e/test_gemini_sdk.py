@@ -184,16 +184,6 @@ def test_errors_in_geminis_shape(
 # -- openai and anthropic SDKs on the Gemini upstream ---------------------------------------
 
 
-@pytest.fixture
-def oai(gateway: GatewayProcess) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gateway.base_url, api_key="local", max_retries=0)
-
-
-@pytest.fixture
-def claude(gateway: GatewayProcess) -> anthropic.Anthropic:
-    return anthropic.Anthropic(base_url=gateway.url, api_key="local", max_retries=0)
-
-
 def test_openai_streaming_text(oai: openai.OpenAI) -> None:
     with oai.chat.completions.stream(
         model=FLASH, messages=[{"role": "user", "content": "to gemini"}]

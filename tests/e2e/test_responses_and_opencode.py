@@ -117,11 +117,6 @@ def gateway(
         yield gw
 
 
-@pytest.fixture
-def oai(gateway: GatewayProcess) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gateway.base_url, api_key="local", max_retries=0)
-
-
 RESPONSE_MODELS = ["openai/gpt-4o", "anthropic/claude-sonnet-4-5", "cx/gpt-5.2-codex"]
 
 

@@ -135,16 +135,6 @@ def gateway(
         yield gw
 
 
-@pytest.fixture
-def claude(gateway: GatewayProcess) -> anthropic.Anthropic:
-    return anthropic.Anthropic(base_url=gateway.url, api_key="local", max_retries=0)
-
-
-@pytest.fixture
-def oai(gateway: GatewayProcess) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gateway.base_url, api_key="local", max_retries=0)
-
-
 # -- asking through each SDK: (response headers, answer text, text pieces) -------------------
 
 Answer = tuple[Mapping[str, str], str, int]
