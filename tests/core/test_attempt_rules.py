@@ -596,3 +596,25 @@ async def test_429s_never_open_the_breaker(gateway_app: App, mock_upstream: Mock
     assert sent(mock_upstream) == ["a", "g"] * 5 + ["a"]
     assert status["breakers"]["openai"] == {"state": "closed", "failures": 0, "half_open_in": 0.0}
     assert_served(last, "openai")
+
+
+# -- 10. a global fallback that is a combo ---------------------------------------------------
+
+
+async def test_a_global_fallback_combo_routes_by_its_own_strategy(
+    gateway_app: App, mock_upstream: MockUpstream
+) -> None:
+    cfg = config(mock_upstream, "agm", combo=[GPT])
+    cfg["combos"].append(
+        {
+            "name": "rescue",
+            "strategy": "round-robin",
+            "models": [LLAMA, MISTRAL],
+            "config": {"stickyRoundRobinLimit": 1},
+        }
+    )
+    mock_upstream.inject(status=503, when_key="sk-a", times=None)
+    async with gateway_app(cfg, global_fallback_model="rescue") as gw:
+        responses = [await post(gw, "combo") for _ in range(4)]
+    assert [r.status_code for r in responses] == [200] * 4
+    assert sent(mock_upstream) == ["a", "g", "a", "m", "a", "g", "a", "m"]

@@ -126,7 +126,8 @@ class Pipeline:
             ):
                 raise
             call.attempts.append(f"global fallback {fallback}")
-            return await self._first_answer(call, self.resolver.resolve(fallback), config)
+            targets = await self._ordered(fallback, self.resolver.combo_named(fallback))
+            return await self._first_answer(call, targets, config)
 
     async def _ordered(
         self, model: str, combo: Combo | None, provider_scope: str | None = None
