@@ -255,7 +255,7 @@ class Pipeline:
         if wait is not None:
             call.attempts.append(f"{target.public_prefix}/{target.model}: cooling down")
             raise _NextTarget(cooling_error(provider.id, wait))
-        attempt = _Attempt(call, target, chain, body, config)
+        attempt = _Attempt(call, chain, body, config)
         last_error: GatewayError | None = None
         for connection in ordered:
             try:
@@ -543,7 +543,6 @@ class _Attempt:
     retry and timeout rules."""
 
     call: Call
-    target: Target
     chain: list[Translator]
     body: Body
     config: ComboConfig
