@@ -13,17 +13,16 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
 from sqlalchemy import create_engine, make_url, text
+from state_backend_under_test import Backend
 
 from omniroute.settings import Settings
-from omniroute.state import StateBackend
 from omniroute.state.memory import MemoryState
 from omniroute.state.redis import RedisState
 from omniroute.store import Store
@@ -91,16 +90,6 @@ def make_store(make_settings: Callable[..., Settings]) -> Iterator[Callable[...,
 @pytest.fixture
 def store(make_store: Callable[..., Store]) -> Store:
     return make_store()
-
-
-@dataclass
-class Backend:
-    """A state backend under test and a way to let time pass for it: the memory backend
-    runs on a fake clock moved at once, Redis keeps real time, so tests use short delays."""
-
-    name: str
-    state: StateBackend
-    advance: Callable[[float], Awaitable[None]]
 
 
 class FakeClock:

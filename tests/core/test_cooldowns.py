@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import Backend
+from state_backend_under_test import Backend
 
 from omniroute.resilience.cooldowns import Cooldowns
 
