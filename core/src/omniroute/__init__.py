@@ -14,7 +14,7 @@ from .errors import (
     UpstreamError,
 )
 from .hookspecs import hookimpl
-from .hub import chat_body, with_stream_flag
+from .hub import PDF_MEDIA_TYPE, chat_body, data_url, inline_file, message_text, with_stream_flag
 from .interfaces import (
     AuthStrategy,
     Executor,
@@ -58,6 +58,7 @@ PLUGIN_API_VERSION = "1"
 """Bumped when a hookspec or protocol changes incompatibly; plugins pin ``omniroute`` ranges."""
 
 __all__ = [
+    "PDF_MEDIA_TYPE",
     "PLUGIN_API_VERSION",
     "REFRESH_LEAD_SECONDS",
     "AuthStrategy",
@@ -97,9 +98,12 @@ __all__ = [
     "__version__",
     "bearer_token",
     "chat_body",
+    "data_url",
     "expiring",
     "hookimpl",
+    "inline_file",
     "manifests_from_toml",
+    "message_text",
     "request_tokens",
     "sse_frame",
     "with_stream_flag",

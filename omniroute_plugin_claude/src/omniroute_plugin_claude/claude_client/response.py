@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omniroute import UpstreamError
+from omniroute import UpstreamError, message_text
 
 from ..mapping import stop_reason
 from .common import claude_error, claude_usage_of, message_id, reasoning_of, tool_id, tool_input
@@ -54,7 +54,7 @@ def claude_message(body: dict[str, Any], model: str) -> dict[str, Any]:
 def _content(message: dict[str, Any]) -> list[Block]:
     """Thinking first, then text, then tool uses: the order Claude itself answers in."""
     reasoning = reasoning_of(message)
-    text = _text(message.get("content"))
+    text = message_text(message.get("content"))
     if not reasoning:
         reasoning, text = split_think(text)
     if not text and isinstance(message.get("refusal"), str):
@@ -79,16 +79,3 @@ def _content(message: dict[str, Any]) -> list[Block]:
             }
         )
     return blocks
-
-
-def _text(content: Any) -> str:
-    """Message content as one string; some upstreams answer with a list of text parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and isinstance(part.get("text"), str)
-        )
-    return ""

@@ -16,11 +16,11 @@ import base64
 import binascii
 from typing import Any
 
-from omniroute import InvalidRequest
+from omniroute import PDF_MEDIA_TYPE, InvalidRequest, data_url, inline_file
 
 Block = dict[str, Any]
 
-_PDF = "application/pdf"
+_UPSTREAM = "Claude"
 
 
 def content_blocks(content: Any) -> list[Block]:
@@ -69,7 +69,7 @@ def _image_block(url: Any) -> Block:
     if not isinstance(url, str) or not url:
         raise InvalidRequest("image_url parts need a url")
     if url.startswith("data:"):
-        media_type, data = _data_url(url)
+        media_type, data = data_url(url, _UPSTREAM)
         return {
             "type": "image",
             "source": {"type": "base64", "media_type": media_type, "data": data},
@@ -80,29 +80,16 @@ def _image_block(url: Any) -> Block:
 
 
 def _file_block(file: Any) -> Block:
-    """A ``file`` part: PDFs become documents, images image blocks, plain text text documents.
-
-    OpenAI's ``file_data`` is a data URL; a bare base64 string is taken as a PDF, the only
-    type OpenAI itself accepts there.
-    """
-    if not isinstance(file, dict):
-        raise InvalidRequest("file parts need a file object")
-    data = file.get("file_data")
-    if not isinstance(data, str) or not data:
-        if file.get("file_id"):
-            raise InvalidRequest(
-                "file_id refers to OpenAI's file storage, which Claude cannot read; "
-                "send the file inline as file_data"
-            )
-        raise InvalidRequest("file parts need file_data")
-    media_type, payload = _data_url(data) if data.startswith("data:") else (_PDF, data)
+    """A ``file`` part: PDFs become documents, images image blocks, plain text text documents
+    (``omniroute.inline_file`` reads the part)."""
+    media_type, payload = inline_file(file, _UPSTREAM)
     if media_type.startswith("image/"):
         return {
             "type": "image",
             "source": {"type": "base64", "media_type": media_type, "data": payload},
         }
-    if media_type == _PDF:
-        source = {"type": "base64", "media_type": _PDF, "data": payload}
+    if media_type == PDF_MEDIA_TYPE:
+        source = {"type": "base64", "media_type": PDF_MEDIA_TYPE, "data": payload}
     elif media_type == "text/plain":
         source = {"type": "text", "media_type": "text/plain", "data": _decode_text(payload)}
     else:
@@ -111,15 +98,6 @@ def _file_block(file: Any) -> Block:
     if isinstance(file.get("filename"), str) and file["filename"]:
         block["title"] = file["filename"]
     return block
-
-
-def _data_url(url: str) -> tuple[str, str]:
-    """``(media type, base64 data)`` of a ``data:`` URL."""
-    header, comma, data = url[5:].partition(",")
-    params = header.split(";")
-    if not comma or "base64" not in params[1:] or not params[0]:
-        raise InvalidRequest("data URLs sent to Claude must be base64 with a media type")
-    return params[0].lower(), data
 
 
 def _decode_text(payload: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omniroute import UpstreamError
+from omniroute import UpstreamError, message_text
 
 from ..mapping import gemini_finish_reason
 from .common import (
@@ -67,7 +67,7 @@ def _parts(message: dict[str, Any]) -> list[Part]:
     reasoning = reasoning_of(message)
     if reasoning:
         parts.append(thought_part(reasoning))
-    text = _text(message.get("content"))
+    text = message_text(message.get("content"))
     if not text and isinstance(message.get("refusal"), str):
         text = message["refusal"]
     if text:
@@ -88,16 +88,3 @@ def _parts(message: dict[str, Any]) -> list[Part]:
             )
         )
     return parts
-
-
-def _text(content: Any) -> str:
-    """Message content as one string; some upstreams answer with a list of text parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and isinstance(part.get("text"), str)
-        )
-    return ""

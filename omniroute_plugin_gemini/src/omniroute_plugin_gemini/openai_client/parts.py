@@ -18,11 +18,11 @@ import mimetypes
 from typing import Any
 from urllib.parse import urlsplit
 
-from omniroute import InvalidRequest
+from omniroute import InvalidRequest, data_url, inline_file
 
 Part = dict[str, Any]
 
-_PDF = "application/pdf"
+_UPSTREAM = "Gemini"
 _DEFAULT_IMAGE = "image/jpeg"
 _URL_SCHEMES = ("https://", "http://", "gs://")
 
@@ -74,7 +74,7 @@ def _image(url: Any) -> Part:
     if not isinstance(url, str) or not url:
         raise InvalidRequest("image_url parts need a url")
     if url.startswith("data:"):
-        mime_type, data = _data_url(url)
+        mime_type, data = data_url(url, _UPSTREAM)
         return {"inlineData": {"mimeType": mime_type, "data": data}}
     if url.startswith(_URL_SCHEMES):
         guessed, _ = mimetypes.guess_type(urlsplit(url).path)
@@ -92,24 +92,5 @@ def _audio(audio: Any) -> Part:
 def _file(file: Any) -> Part:
     """A ``file`` part: OpenAI's ``file_data`` is a data URL; a bare base64 string is taken
     as a PDF, the only type OpenAI itself accepts there."""
-    if not isinstance(file, dict):
-        raise InvalidRequest("file parts need a file object")
-    data = file.get("file_data")
-    if not isinstance(data, str) or not data:
-        if file.get("file_id"):
-            raise InvalidRequest(
-                "file_id refers to OpenAI's file storage, which Gemini cannot read; "
-                "send the file inline as file_data"
-            )
-        raise InvalidRequest("file parts need file_data")
-    mime_type, payload = _data_url(data) if data.startswith("data:") else (_PDF, data)
+    mime_type, payload = inline_file(file, _UPSTREAM)
     return {"inlineData": {"mimeType": mime_type, "data": payload}}
-
-
-def _data_url(url: str) -> tuple[str, str]:
-    """``(MIME type, base64 data)`` of a ``data:`` URL."""
-    header, comma, data = url[5:].partition(",")
-    params = header.split(";")
-    if not comma or "base64" not in params[1:] or not params[0]:
-        raise InvalidRequest("data URLs sent to Gemini must be base64 with a MIME type")
-    return params[0].lower(), data

@@ -10,6 +10,7 @@ from typing import Any
 
 from omniroute import UpstreamError
 
+from ....hub import message_text
 from ..mapping import status_of
 from .output import (
     Item,
@@ -61,7 +62,7 @@ def _output(message: dict[str, Any], rid: str, status: Status) -> list[Item]:
     reasoning = reasoning_of(message)
     if reasoning:
         output.append(reasoning_item(item_id("rs", rid, len(output)), reasoning))
-    text = _text(message.get("content")) or _text(message.get("refusal"))
+    text = message_text(message.get("content")) or message_text(message.get("refusal"))
     if text:
         output.append(message_item(item_id("msg", rid, len(output)), text, status))
     calls = message.get("tool_calls")
@@ -80,16 +81,3 @@ def _output(message: dict[str, Any], rid: str, status: Status) -> list[Item]:
             )
         )
     return output
-
-
-def _text(content: Any) -> str:
-    """Message content as one string; some upstreams answer with a list of text parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and isinstance(part.get("text"), str)
-        )
-    return ""
