@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from .engine.pipeline import Pipeline
 from .errors import StartupError
@@ -18,6 +18,8 @@ from .state.loader import load_state
 from .store import Store
 from .types import Connection
 from .upstream import create_client
+
+T = TypeVar("T")
 
 log = logging.getLogger("omniroute")
 
@@ -89,6 +91,13 @@ class Gateway:
     async def reload(self) -> None:
         """Rebuild the hot-path configuration snapshot from the store."""
         self.pipeline.use_snapshot(await asyncio.to_thread(self.store.snapshot))
+
+    async def change(self, write: Callable[[Store], T]) -> T:
+        """Run ``write`` on the store off the event loop, then serve the next request from
+        the changed configuration; returns what ``write`` returned."""
+        result = await asyncio.to_thread(write, self.store)
+        await self.reload()
+        return result
 
 
 def _check_strategies(settings: Settings, registry: Registry) -> None:

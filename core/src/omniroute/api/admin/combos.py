@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -72,8 +71,7 @@ async def _save(request: Request, combo: Combo) -> dict[str, Any]:
     problems = combo_problems(combo, gateway.pipeline.snapshot, gateway.registry)
     if problems:
         raise HTTPException(422, detail=problems)
-    await asyncio.to_thread(gateway.store.upsert_combo, combo)
-    await gateway.reload()
+    await gateway.change(lambda store: store.upsert_combo(combo))
     return combo_json(combo)
 
 
@@ -104,8 +102,6 @@ async def put_combo(request: Request, name: str, body: ComboIn) -> dict[str, Any
 
 @router.delete("/{name}", status_code=204, summary="Delete a combo")
 async def delete_combo(request: Request, name: str) -> Response:
-    gateway = request.app.state.gateway
-    if not await asyncio.to_thread(gateway.store.delete_combo, name):
+    if not await request.app.state.gateway.change(lambda store: store.delete_combo(name)):
         raise HTTPException(404, detail=f"no combo {name!r}")
-    await gateway.reload()
     return Response(status_code=204)

@@ -8,7 +8,6 @@ is saved: a chain that could never route is refused with every problem listed.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -50,15 +49,13 @@ async def put_chain(request: Request, model: str, body: ChainIn) -> dict[str, An
     problems = fallback_problems(model, body.models, gateway.pipeline.snapshot, gateway.registry)
     if problems:
         raise HTTPException(422, detail=problems)
-    await asyncio.to_thread(gateway.store.set_fallback_chain, model, body.models)
-    await gateway.reload()
+    await gateway.change(lambda store: store.set_fallback_chain(model, body.models))
     return _out(model, tuple(body.models))
 
 
 @router.delete("/{model:path}", status_code=204, summary="Delete the fallback chain of a model")
 async def delete_chain(request: Request, model: str) -> Response:
     gateway = request.app.state.gateway
-    if not await asyncio.to_thread(gateway.store.delete_fallback_chain, model):
+    if not await gateway.change(lambda store: store.delete_fallback_chain(model)):
         raise HTTPException(404, detail=f"no fallback chain for {model!r}")
-    await gateway.reload()
     return Response(status_code=204)
